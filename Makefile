@@ -1,0 +1,35 @@
+# Short aliases only; the logic lives in the histiokg CLI and in pytest.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: venv demo test lint typecheck unit clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3 -c constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+## The main job: build the graph, validate it, export build/histiokg.ttl, answer the seed questions.
+demo: $(STAMP)
+	$(BIN)/histiokg demo
+
+## Everything CI checks: lint, format, types, tests.
+test: $(STAMP) lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests
+	$(BIN)/ruff format --check kg tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,3 @@
+"""histiokg: an open, cited knowledge graph of histiocytic disorders."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,241 @@
+"""Turn a checked case into its RDF subgraph, every statement linked to its report sentence."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.cases import Case, Evidence
+from kg.namespaces import HKG, HKGD, HKGT, iri
+from kg.terms import TermIndex
+from kg.triples import add_assertion, assertion_iri, source_iri
+
+_SLUG = re.compile(r"[^A-Za-z0-9]+")
+
+
+def slug(curie: str) -> str:
+    """A local-name-safe form of a CURIE.
+
+    >>> slug("UniProtKB:Q9UM73")
+    'UniProtKB_Q9UM73'
+    """
+    return _SLUG.sub("_", curie).strip("_")
+
+
+class _CaseWriter:
+    def __init__(self, case: Case, g: Graph, index: TermIndex) -> None:
+        self.case = case
+        self.g = g
+        self.index = index
+        self.node = HKGD[case.id]
+        self.pub_key = case.publication["key"]
+
+    def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence, note: str = "") -> None:
+        self.g.add((s, p, o))
+        node = assertion_iri(self.case.id, s, p, o)
+        if (node, RDF.type, HKG.Assertion) in self.g:
+            # the same triple cited again (two sentences support one site): add the new evidence
+            for sid, quote in zip(ev.sentences, ev.quotes, strict=True):
+                self.g.add((node, HKG.sentence, HKGD[f"{self.case.id}-{sid}"]))
+                self.g.add((node, HKG.quote, Literal(quote)))
+            return
+        add_assertion(
+            self.g,
+            node,
+            (s, p, o),
+            sources=[self.pub_key],
+            quotes=ev.quotes,
+            evidence=ev.code,
+            confidence="case-report",
+        )
+        self.g.add((node, HKG.about_case, self.node))
+        for sid in ev.sentences:
+            self.g.add((node, HKG.sentence, HKGD[f"{self.case.id}-{sid}"]))
+        first = self.case.sentences.get(ev.sentences[0]) if ev.sentences else None
+        if first is not None:
+            self.g.add((node, HKG.section, Literal(first.section)))
+        if note:
+            self.g.add((node, HKG.comment, Literal(note)))
+
+    def part(self, suffix: str, cls: URIRef, label: str) -> URIRef:
+        node = HKGD[f"{self.case.id}-{suffix}"]
+        self.g.add((node, RDF.type, cls))
+        self.g.add((node, RDFS.label, Literal(label)))
+        return node
+
+    def label(self, curie: str) -> str:
+        return self.index.label(curie)
+
+
+def _publication(w: _CaseWriter) -> None:
+    g, case = w.g, w.case
+    pub = source_iri(w.pub_key)
+    meta = case.publication
+    g.add((pub, RDF.type, HKG.Publication))
+    g.add((pub, RDFS.label, Literal(meta["title"])))
+    for key in ("authors", "journal", "year"):
+        if meta.get(key):
+            g.add((pub, HKG[key], Literal(meta[key])))
+    if meta.get("pmid"):
+        g.add((pub, OWL.sameAs, iri(f"PMID:{meta['pmid']}")))
+    if meta.get("doi"):
+        g.add((pub, OWL.sameAs, iri(f"DOI:{meta['doi']}")))
+    if meta.get("url"):
+        g.add((pub, RDFS.seeAlso, URIRef(meta["url"])))
+    if meta.get("note"):
+        g.add((pub, RDFS.comment, Literal(meta["note"])))
+    for sentence in case.sentences.values():
+        node = HKGD[f"{case.id}-{sentence.id}"]
+        g.add((node, RDF.type, HKG.Sentence))
+        g.add((node, RDFS.label, Literal(f"{case.id} sentence {sentence.id}")))
+        g.add((node, HKG.text, Literal(sentence.text)))
+        g.add((node, HKG.section, Literal(sentence.section)))
+        g.add((node, HKG.position, Literal(sentence.position, datatype=XSD.integer)))
+        g.add((node, HKG.in_publication, pub))
+        g.add((pub, HKG.has_sentence, node))
+
+
+def _patient(w: _CaseWriter) -> None:
+    case, c = w.case, w.node
+    w.g.add((c, RDF.type, HKG.Case))
+    w.g.add((c, RDFS.label, Literal(case.title)))
+    w.g.add((c, HKG.described_in, source_iri(w.pub_key)))
+    w.fact(c, HKG.age_value, Literal(str(case.age_value), datatype=XSD.decimal), case.age_evidence)
+    w.fact(c, HKG.age_unit, Literal(case.age_unit), case.age_evidence)
+    w.g.add((c, HKG.age_in_years, Literal(str(case.age_in_years), datatype=XSD.decimal)))
+    w.fact(c, HKG.sex, HKGT[case.sex], case.sex_evidence)
+    if case.born_at_term is not None and case.term_evidence is not None:
+        w.fact(c, HKG.birth_at_term, Literal(case.born_at_term), case.term_evidence)
+    for ref in case.findings:
+        w.fact(c, HKG.has_finding, iri(ref.term), ref.evidence, ref.note)
+    for ref in case.sites:
+        w.fact(c, HKG.has_site_involved, iri(ref.term), ref.evidence, ref.note)
+
+
+def _pathology(w: _CaseWriter) -> None:
+    case, c = w.case, w.node
+    biopsy_site: dict[str, URIRef] = {}
+    for b in case.biopsies:
+        node = w.part(f"biopsy-{b.id}", HKG.Biopsy, f"biopsy of {w.label(b.site)}")
+        w.fact(c, HKG.has_biopsy, node, b.evidence)
+        w.fact(node, HKG.specimen_site, iri(b.site), b.evidence)
+        biopsy_site[b.id] = iri(b.site)
+    for im in case.imaging:
+        node = w.part(f"imaging-{im.id}", HKG.ImagingStudy, f"{w.label(im.assay)} ({im.id})")
+        w.fact(c, HKG.has_imaging, node, im.evidence)
+        w.fact(node, HKG.assay, iri(im.assay), im.evidence)
+        for shown in im.showed:
+            w.fact(node, HKG.showed, iri(shown), im.evidence)
+    for m in case.markers:
+        text = f"{w.label(m.marker)} {m.intensity + ' ' if m.intensity else ''}{m.result}"
+        node = w.part(f"mr-{slug(m.marker)}", HKG.MarkerResult, text)
+        w.fact(c, HKG.has_marker_result, node, m.evidence)
+        w.fact(node, HKG.marker, iri(m.marker), m.evidence)
+        w.fact(node, HKG.polarity, HKGT[m.result], m.evidence)
+        if m.intensity:
+            w.fact(node, HKG.result_intensity, Literal(m.intensity), m.evidence)
+        if m.extent:
+            w.fact(node, HKG.result_extent, Literal(m.extent), m.evidence)
+        if m.assay:
+            w.fact(node, HKG.assay, iri(m.assay), m.evidence)
+        for spec in m.specimens:
+            w.fact(node, HKG.specimen_site, biopsy_site[spec], m.evidence)
+    for mol in case.molecular:
+        node = w.part(f"mol-{slug(mol.alteration)}", HKG.MolecularFinding, w.label(mol.alteration))
+        w.fact(c, HKG.has_molecular_finding, node, mol.evidence)
+        w.fact(node, HKG.alteration, iri(mol.alteration), mol.evidence)
+        w.fact(c, HKG.has_driver_alteration, iri(mol.alteration), mol.evidence)
+        for assay in mol.assays:
+            w.fact(node, HKG.detected_by, iri(assay), mol.evidence)
+
+
+def _diagnosis(w: _CaseWriter) -> None:
+    case, c = w.case, w.node
+    if case.diagnosis_evidence is not None:
+        w.fact(c, HKG.has_diagnosis, iri(case.diagnosis), case.diagnosis_evidence)
+        if case.diagnosis_qualifier:
+            w.fact(
+                c,
+                HKG.diagnosis_qualifier,
+                Literal(case.diagnosis_qualifier),
+                case.diagnosis_evidence,
+            )
+    if case.reported_label and case.reported_evidence is not None:
+        node = w.part("reported-diagnosis", HKG.ReportedDiagnosis, case.reported_label)
+        w.fact(c, HKG.has_reported_diagnosis, node, case.reported_evidence)
+        w.fact(node, HKG.reported_label, Literal(case.reported_label), case.reported_evidence)
+        if case.reported_closest:
+            w.fact(node, HKG.closest_code, iri(case.reported_closest), case.reported_evidence)
+
+
+def _treatment(w: _CaseWriter) -> None:
+    case, c = w.case, w.node
+    for line in case.lines:
+        agents = " + ".join(w.label(a) for a in line.agents)
+        node = w.part(f"line-{line.number}", HKG.TreatmentLine, f"line {line.number}: {agents}")
+        ev = line.evidence
+        w.fact(c, HKG.has_treatment_line, node, ev)
+        w.fact(node, HKG.line_number, Literal(line.number, datatype=XSD.integer), ev)
+        for agent in line.agents:
+            w.fact(node, HKG.agent, iri(agent), ev)
+            w.fact(iri(agent), HKG.applied_to_treat, c, ev)
+        if line.cycles is not None:
+            w.fact(node, HKG.cycles, Literal(line.cycles, datatype=XSD.integer), ev)
+        if line.schedule:
+            w.fact(node, HKG.schedule, Literal(line.schedule), ev)
+        if line.intent:
+            w.fact(node, HKG.intent, Literal(line.intent), ev)
+        r = line.response
+        if r is None:
+            continue
+        rnode = w.part(f"line-{line.number}-response", HKG.Response, r.text or w.label(r.category))
+        w.fact(node, HKG.has_response, rnode, r.evidence)
+        w.fact(rnode, HKG.response_category, iri(r.category), r.evidence)
+        if r.assessed_by:
+            w.fact(rnode, HKG.assessed_by, iri(r.assessed_by), r.evidence)
+        if r.text:
+            w.fact(rnode, HKG.response_text, Literal(r.text), r.evidence)
+    for ref in case.discussed:
+        w.fact(iri(ref.term), HKG.discussed_for, c, ref.evidence)
+
+
+def _claims(w: _CaseWriter) -> None:
+    g, case = w.g, w.case
+    for claim in case.claims:
+        node = HKGD[f"{case.id}-claim-{claim.id}"]
+        g.add((node, RDF.type, HKG.AuthorClaim))
+        g.add((node, RDFS.label, Literal(claim.claim)))
+        g.add((node, HKG.claim_text, Literal(claim.claim)))
+        g.add((node, HKG.verdict, Literal(claim.verdict)))
+        g.add((node, HKG.status, Literal("contested")))
+        g.add((node, HKG.about_case, w.node))
+        g.add((node, HKG.source, source_iri(w.pub_key)))
+        g.add((node, HKG.evidence, iri(claim.evidence.code)))
+        g.add((node, HKG.confidence, Literal("case-report")))
+        for sid, quote in zip(claim.evidence.sentences, claim.evidence.quotes, strict=True):
+            g.add((node, HKG.sentence, HKGD[f"{case.id}-{sid}"]))
+            g.add((node, HKG.quote, Literal(quote)))
+        for src in claim.corrected_by:
+            g.add((node, HKG.corrected_by, source_iri(src)))
+        if claim.subject:
+            g.add((node, RDF.subject, iri(claim.subject)))
+            g.add((node, RDF.predicate, iri(claim.predicate)))
+            g.add((node, RDF.object, iri(claim.object)))
+
+
+def case_to_triples(case: Case, g: Graph, index: TermIndex) -> set[str]:
+    """Add the case's subgraph to ``g``; return the sources it cites."""
+    w = _CaseWriter(case, g, index)
+    _publication(w)
+    _patient(w)
+    _pathology(w)
+    _diagnosis(w)
+    _treatment(w)
+    _claims(w)
+    g.add((w.node, SKOS.note, Literal(f"curated from {case.file}")))
+    cited = {w.pub_key}
+    for claim in case.claims:
+        cited.update(claim.corrected_by)
+    return cited

@@ -1,0 +1,381 @@
+"""Rank histiocytic disorders by how well their curated profiles fit a patient's findings.
+
+The method (docs/methods.md) is a naive-Bayes log-likelihood-ratio score. For every disorder D with
+a curated profile and every observed finding f, the model gives theta = P(f | D):
+
+* a marker tested positive or negative: theta is the Laplace-smoothed published frequency of
+  positivity, (k + 1) / (n + 2), when the profile row has counts k/n; the row's percent when only a
+  percent is given; otherwise a default by predicate (typically positive 0.90, variable 0.35,
+  typically negative 0.05). A marker absent from D's profile is assumed usually negative (0.15).
+  A negative result uses 1 - theta.
+* a driver alteration: the smoothed frequency of that alteration in D, or of any alteration of the
+  same gene (gene-level match); a recurrent alteration without counts 0.5; an alteration D's profile
+  does not list 0.02.
+* a site or a clinical/histological finding: the smoothed frequency, or 0.5 when listed without
+  counts; a site or finding D's profile does not list carries no information (skipped), because
+  curated site and feature lists are incomplete.
+* age: within one of D's curated onset ranges (HPO onset definitions) 0.8, outside all of them 0.1.
+
+Each finding contributes log(theta / theta0), with theta0 the reference probability of its kind
+(0.5 for markers, age, sites and findings; 0.1 for alterations), and D's score is the sum. Scores
+become relative probabilities by a softmax with a uniform prior over the candidate disorders. Every
+contribution is reported with the curated statement and sources behind it, so each rank is
+explained: what supports it, what contradicts it, and which profile markers were not tested.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kg.cases import Case
+from kg.namespaces import contract
+from kg.queries import run_query
+from kg.store import KnowledgeGraph
+from kg.terms import TermIndex, UnknownTermError
+
+DEFAULT_THETA = {
+    "hkg:expresses_marker": 0.90,
+    "hkg:variably_expresses_marker": 0.35,
+    "hkg:lacks_marker": 0.05,
+}
+UNLISTED_MARKER = 0.15
+RECURRENT_ALTERATION = 0.5
+GENE_LEVEL_ALTERATION = 0.3
+UNLISTED_ALTERATION = 0.02
+LISTED_FEATURE = 0.5
+AGE_IN_RANGE, AGE_OUT_OF_RANGE = 0.8, 0.1
+REFERENCE = {"marker": 0.5, "alteration": 0.1, "site": 0.5, "finding": 0.5, "age": 0.5}
+CLIP = (0.01, 0.99)
+
+#: HPO onset classes and their age ranges in years, from the HPO definitions (upper bound open).
+ONSET_RANGES: dict[str, tuple[float, float]] = {
+    "HP:0003577": (0.0, 1 / 365.25),  # congenital: present at birth
+    "HP:0003623": (0.0, 28 / 365.25),  # neonatal: first 28 days
+    "HP:0003593": (28 / 365.25, 1.0),  # infantile: 28 days to 1 year
+    "HP:0011463": (1.0, 5.0),  # childhood: 1 to 5 years
+    "HP:0003621": (5.0, 16.0),  # juvenile: 5 to 15 years
+    "HP:0410280": (28 / 365.25, 16.0),  # pediatric: before 16 years
+    "HP:0003581": (16.0, 200.0),  # adult: 16 years or later
+    "HP:0011462": (16.0, 40.0),  # young adult: 16 to 40
+    "HP:0003596": (40.0, 60.0),  # middle age: 40 to 60
+    "HP:0003584": (60.0, 200.0),  # late: after 60
+}
+
+_TOKEN = re.compile(
+    r"^(?P<name>.+?)\s*(?:\((?P<mod>weak|focal|strong)\))?\s*"
+    r"(?P<sign>\+|-|−|\bpos(?:itive)?|\bneg(?:ative)?)$",
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    r"^(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>d|day|days|w|wk|weeks?|m|mo|months?|y|yr|years?)?$"
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One observation about the patient: a marker result, an alteration, a site or a feature."""
+
+    kind: str
+    term: str
+    positive: bool = True
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """How one finding moved one disorder's score, and why."""
+
+    finding: str
+    expectation: str
+    theta: float
+    llr: float
+    sources: tuple[str, ...] = ()
+
+
+@dataclass
+class Ranked:
+    """One disorder's rank, score, relative probability and the evidence behind them."""
+
+    disease: str
+    label: str
+    score: float
+    probability: float = 0.0
+    rank: int = 0
+    supports: list[Contribution] = field(default_factory=list)
+    contradicts: list[Contribution] = field(default_factory=list)
+    neutral: list[str] = field(default_factory=list)
+    missing: list[Contribution] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    predicate: str
+    k: int = 0
+    n: int = 0
+    percent: float | None = None
+    sources: set[str] = field(default_factory=set)
+
+    def theta(self) -> float:
+        if self.n:
+            return (self.k + 1) / (self.n + 2)
+        if self.percent is not None:
+            return min(max(self.percent / 100, CLIP[0]), CLIP[1])
+        return DEFAULT_THETA.get(self.predicate, LISTED_FEATURE)
+
+    def describe(self) -> str:
+        words = {
+            "hkg:expresses_marker": "typically positive",
+            "hkg:lacks_marker": "typically negative",
+            "hkg:variably_expresses_marker": "variable",
+        }.get(self.predicate, "listed")
+        if self.n:
+            return (
+                f"{words} ({self.k}/{self.n} positive)"
+                if "marker" in self.predicate
+                else (f"{words} ({self.k}/{self.n})")
+            )
+        if self.percent is not None:
+            return f"{words} ({self.percent:g}%)"
+        return words
+
+
+@dataclass
+class Profiles:
+    """Curated profiles of every disorder, read from a built graph."""
+
+    rows: dict[str, dict[tuple[str, str], _Row]]
+    genes: dict[str, set[str]]
+    labels: dict[str, str]
+
+    def label(self, curie: str) -> str:
+        """Label of a node, or the CURIE."""
+        return self.labels.get(curie, curie)
+
+
+def load_profiles(graph: KnowledgeGraph) -> Profiles:
+    """Read every disorder's curated profile (markers, alterations, sites, features, onsets)."""
+    rows: dict[str, dict[tuple[str, str], _Row]] = defaultdict(dict)
+    counted: set[str] = set()
+    for disease, kind, predicate, target, num, den, pct, source, assertion in run_query(
+        "profiles", graph
+    ).rows:
+        row = rows[disease].setdefault((kind, target), _Row(predicate))
+        if row.predicate != predicate and num and not row.n:
+            # two statements on one marker (e.g. typically and variably positive): counts win
+            row.predicate = predicate
+        if num and den:
+            if assertion not in counted:  # one assertion with several sources is counted once
+                counted.add(assertion)
+                row.k += int(num)
+                row.n += int(den)
+        elif pct and row.percent is None:
+            row.percent = float(pct)
+        row.sources.add(source)
+    genes: dict[str, set[str]] = defaultdict(set)
+    for alteration, gene in run_query("alteration-genes", graph).rows:
+        genes[alteration].add(gene)
+    labels = {contract(k): v for k, v in graph.labels().items()}
+    return Profiles(dict(rows), dict(genes), labels)
+
+
+def _llr(theta: float, kind: str) -> float:
+    theta = min(max(theta, CLIP[0]), CLIP[1])
+    return math.log(theta / REFERENCE[kind])
+
+
+def _score_marker(profile: dict[tuple[str, str], _Row], f: Finding) -> Contribution:
+    row = profile.get(("marker", f.term))
+    theta = row.theta() if row else UNLISTED_MARKER
+    p = theta if f.positive else 1 - theta
+    expectation = row.describe() if row else "not in profile (assumed usually negative)"
+    return Contribution(
+        f.label, expectation, p, _llr(p, "marker"), tuple(sorted(row.sources)) if row else ()
+    )
+
+
+def _score_alteration(
+    profile: dict[tuple[str, str], _Row], f: Finding, genes: dict[str, set[str]], label: str
+) -> Contribution:
+    row = profile.get(("alteration", f.term))
+    level = "exact"
+    if row is None:
+        wanted = genes.get(f.term, set()) | {f.term}
+        for (kind, target), candidate in profile.items():
+            if kind == "alteration" and (target in wanted or genes.get(target, set()) & wanted):
+                row, level = candidate, "gene-level"
+                break
+    if row is None:
+        theta, expectation = UNLISTED_ALTERATION, "not in profile"
+        sources: tuple[str, ...] = ()
+    else:
+        theta = (
+            row.theta()
+            if row.n or row.percent is not None
+            else (RECURRENT_ALTERATION if level == "exact" else GENE_LEVEL_ALTERATION)
+        )
+        expectation = f"{row.describe()}, {level} match"
+        sources = tuple(sorted(row.sources))
+    p = theta if f.positive else 1 - theta
+    return Contribution(label, expectation, p, _llr(p, "alteration"), sources)
+
+
+def rank_disorders(
+    graph: KnowledgeGraph,
+    findings: Sequence[Finding],
+    age_years: float | None = None,
+    profiles: Profiles | None = None,
+) -> list[Ranked]:
+    """Rank every disorder with a curated marker profile; best first, each with its evidence."""
+    prof = profiles or load_profiles(graph)
+    results: list[Ranked] = []
+    for disease, profile in prof.rows.items():
+        if not any(kind == "marker" for kind, _ in profile):
+            continue
+        r = Ranked(disease, prof.label(disease), 0.0)
+        for f in findings:
+            label = f.label or prof.label(f.term)
+            if f.kind == "marker":
+                c = _score_marker(profile, f)
+            elif f.kind == "alteration":
+                c = _score_alteration(profile, f, prof.genes, label)
+            else:
+                row = profile.get((f.kind, f.term))
+                if row is None:
+                    r.neutral.append(f"{label}: not in profile")
+                    continue
+                theta = row.theta()
+                c = Contribution(
+                    label, row.describe(), theta, _llr(theta, f.kind), tuple(sorted(row.sources))
+                )
+            r.score += c.llr
+            (r.supports if c.llr >= 0 else r.contradicts).append(c)
+        if age_years is not None:
+            onsets = [t for (kind, t) in profile if kind == "onset" and t in ONSET_RANGES]
+            if onsets:
+                fits = any(lo <= age_years < hi for lo, hi in (ONSET_RANGES[t] for t in onsets))
+                theta = AGE_IN_RANGE if fits else AGE_OUT_OF_RANGE
+                names = ", ".join(sorted(prof.label(t) for t in onsets))
+                sources = tuple(sorted({s for t in onsets for s in profile[("onset", t)].sources}))
+                c = Contribution(
+                    f"age {age_years:g} y", f"onset: {names}", theta, _llr(theta, "age"), sources
+                )
+                r.score += c.llr
+                (r.supports if c.llr >= 0 else r.contradicts).append(c)
+        tested = {f.term for f in findings if f.kind == "marker"}
+        for (kind, target), row in sorted(profile.items()):
+            if (
+                kind == "marker"
+                and target not in tested
+                and row.predicate != "hkg:variably_expresses_marker"
+            ):
+                r.missing.append(
+                    Contribution(
+                        prof.label(target),
+                        row.describe(),
+                        row.theta(),
+                        0.0,
+                        tuple(sorted(row.sources)),
+                    )
+                )
+        results.append(r)
+    results.sort(key=lambda x: (-x.score, x.label))
+    top = max((x.score for x in results), default=0.0)
+    total = sum(math.exp(x.score - top) for x in results) or 1.0
+    for i, x in enumerate(results, start=1):
+        x.rank = i
+        x.probability = math.exp(x.score - top) / total
+    return results
+
+
+class FindingParseError(ValueError):
+    """A token on the command line that is not a known marker, alteration, site or finding."""
+
+
+def parse_age(text: str) -> float:
+    """Parse '2m', '6 weeks', '45y' or '3' (years) into years.
+
+    >>> round(parse_age("2m"), 3), parse_age("45y"), parse_age("3")
+    (0.167, 45.0, 3.0)
+    """
+    m = _AGE.match(text.strip().lower())
+    if not m:
+        raise FindingParseError(f"cannot read age {text!r}; write e.g. 2m, 6w, 10d or 45y")
+    value, unit = float(m.group("value")), (m.group("unit") or "y")[0]
+    return value * {"d": 1 / 365.25, "w": 7 / 365.25, "m": 1 / 12, "y": 1.0}[unit]
+
+
+def parse_findings(
+    tokens: Iterable[str],
+    index: TermIndex,
+    alterations: Iterable[str] = (),
+    sites: Iterable[str] = (),
+    features: Iterable[str] = (),
+) -> list[Finding]:
+    """Turn clinician-style tokens (``ALK+``, ``CD1a-``, ``CD68(weak)+``) and options into findings.
+
+    A bare token without a sign is tried as an alteration, a finding, then a site.
+    Unknown names raise UnknownTermError listing the closest known names.
+    """
+    out: list[Finding] = []
+    for token in tokens:
+        m = _TOKEN.match(token.strip())
+        if m:
+            positive = m.group("sign").lower().startswith(("+", "p"))
+            name = m.group("name").strip()
+            term = index.resolve(name, ("marker",))
+            out.append(
+                Finding("marker", term, positive, f"{index.label(term)}{'+' if positive else '-'}")
+            )
+            continue
+        for kind, cats in (
+            ("alteration", ("gene_fusion", "sequence_variant")),
+            ("finding", ("phenotype",)),
+            ("site", ("anatomy",)),
+        ):
+            try:
+                term = index.resolve(token, cats)
+            except UnknownTermError:
+                continue
+            out.append(Finding(kind, term, True, index.label(term)))
+            break
+        else:
+            index.resolve(token.rstrip("+-"), ("marker",))  # raises with the closest marker names
+            raise FindingParseError(f"{token!r}: write a marker with + or -, e.g. {token}+")
+    out += [
+        Finding("alteration", t, True, index.label(t))
+        for t in (
+            index.resolve(a, ("gene_fusion", "sequence_variant", "gene")) for a in alterations
+        )
+    ]
+    out += [
+        Finding("site", t, True, index.label(t))
+        for t in (index.resolve(s, ("anatomy",)) for s in sites)
+    ]
+    out += [
+        Finding("finding", t, True, index.label(t))
+        for t in (index.resolve(x, ("phenotype",)) for x in features)
+    ]
+    return out
+
+
+def findings_from_case(case: Case, index: TermIndex) -> tuple[list[Finding], float]:
+    """The findings and age (in years) of a case file, for ranking."""
+    out = [
+        Finding(
+            "marker",
+            m.marker,
+            m.result == "positive",
+            f"{index.label(m.marker)}{'+' if m.result == 'positive' else '-'}",
+        )
+        for m in case.markers
+    ]
+    out += [
+        Finding("alteration", m.alteration, True, index.label(m.alteration)) for m in case.molecular
+    ]
+    out += [Finding("site", s.term, True, index.label(s.term)) for s in case.sites]
+    out += [Finding("finding", f.term, True, index.label(f.term)) for f in case.findings]
+    return out, case.age_in_years

@@ -1,0 +1,24 @@
+"""Every file location the project uses, named once."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "kg"
+ONTOLOGY_DIR = ROOT / "ontology"
+ONTOLOGY = ONTOLOGY_DIR / "histiokg.ttl"
+SHAPES = ONTOLOGY_DIR / "shapes.ttl"
+#: Curated rows and cases; HISTIOKG_DATA_DIR points the CLI at another copy (tests do).
+DATA = Path(os.environ.get("HISTIOKG_DATA_DIR") or PACKAGE / "data")
+CURATED = DATA / "curated"
+TERMS_DIR = CURATED / "terms"
+STATEMENTS_DIR = CURATED / "statements"
+PUBLICATIONS_DIR = CURATED / "publications"
+CASES_DIR = DATA / "cases"
+CASE_SCHEMA = PACKAGE / "data" / "case.schema.json"
+QUERIES_DIR = ROOT / "queries"
+CQ_DIR = QUERIES_DIR / "cq"
+QC_DIR = QUERIES_DIR / "qc"
+#: Generated artefacts; HISTIOKG_BUILD_DIR redirects them (tests use a temporary folder).
+BUILD_DIR = Path(os.environ.get("HISTIOKG_BUILD_DIR") or ROOT / "build")
+BUILD_TTL = BUILD_DIR / "histiokg.ttl"

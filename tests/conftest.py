@@ -1,0 +1,24 @@
+"""Shared fixtures: the small hand-drawn graph and the real built graph (built once per session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import Built, build_graph
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+
+
+@pytest.fixture(scope="session")
+def mini() -> Built:
+    """The hand-drawn fixture: one disorder, one fusion, two drugs, one case."""
+    return build_graph(MINI / "curated", MINI / "cases")
+
+
+@pytest.fixture(scope="session")
+def built() -> Built:
+    """The real graph from ontology/ and kg/data/."""
+    return build_graph()

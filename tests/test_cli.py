@@ -1,0 +1,125 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import paths
+from kg.cli import cli, main
+
+COMMANDS = ["build", "validate", "queries", "query", "export", "demo", "traverse"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=paths.ROOT,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str, capsys) -> None:
+    assert main([command, "--help"]) == 0
+    assert "Example: histiokg" in capsys.readouterr().out
+
+
+def test_traverse_path_help_has_example(capsys) -> None:
+    assert main(["traverse", "path", "--help"]) == 0
+    assert "Example: histiokg traverse path" in capsys.readouterr().out
+
+
+def test_queries_lists_titles_and_questions(capsys) -> None:
+    assert main(["queries"]) == 0
+    out = capsys.readouterr().out
+    assert "cq01-case-driver-alteration" in out and "Q: Which driver alteration" in out
+
+
+def test_query_runs_and_formats(capsys) -> None:
+    assert main(["query", "cq01", "--format", "tsv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("alteration\talteration_label")
+    assert any("KIF5B-ALK" in line for line in out[1:])
+
+
+def test_unknown_query_is_a_usage_error(capsys) -> None:
+    assert main(["query", "cq999-nothing"]) == 2
+    assert "unknown query" in capsys.readouterr().err
+
+
+def test_bad_param_is_a_usage_error(capsys) -> None:
+    assert main(["query", "cq01", "--param", "nope=1"]) == 2
+    assert "unknown parameter nope" in capsys.readouterr().err
+
+
+def test_traverse_path_explains_edges(capsys) -> None:
+    assert main(["traverse", "path", "hkgd:seed-alk-h-infant", "crizotinib"]) == 0
+    out = capsys.readouterr().out
+    assert "path 1" in out and "crizotinib" in out and "-->" in out
+
+
+def test_export_writes_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "kg.nt"
+    assert main(["export", "--format", "nt", "--out", str(out)]) == 0
+    assert out.stat().st_size > 1000
+
+
+def test_python_dash_m_kg_and_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and "histiokg" in result.stdout
+
+
+def copy_data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(paths.PACKAGE / "data", data)
+    return data
+
+
+def test_bad_curated_row_exits_2_with_file_line_and_fix(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    target = sorted((data / "curated" / "statements").glob("*.tsv"))[0]
+    lines = target.read_text(encoding="utf-8").splitlines()
+    idx = next(i for i, ln in enumerate(lines) if ln and not ln.startswith("#") and i > 0)
+    cells = lines[idx].split("\t")
+    cells[3] = "hkg:cures"
+    lines[idx] = "\t".join(cells)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build_dir = tmp_path / "build"
+    result = run(
+        "build", env={"HISTIOKG_DATA_DIR": str(data), "HISTIOKG_BUILD_DIR": str(build_dir)}
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"{target.name}:{idx + 1}" in result.stderr
+    assert "unknown predicate 'hkg:cures'" in result.stderr and "fix:" in result.stderr
+    assert not build_dir.exists(), "a failed build must not write anything"
+
+
+def test_data_failing_shapes_exits_1(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    extra = data / "curated" / "terms" / "zz-bad.tsv"
+    header = (paths.TERMS_DIR / "assays.tsv").read_text(encoding="utf-8").splitlines()[0]
+    extra.write_text(
+        header + "\nhkgt:BAD-group\tbad group\tclassification_group\t\t\t"
+        "scheme=OBI:0001986\t\t\tfixture: its scheme is an assay, not a scheme\n",
+        encoding="utf-8",
+    )
+    result = run("validate", env={"HISTIOKG_DATA_DIR": str(data)})
+    assert result.returncode == 1, result.stderr
+    assert "SHACL: FAILS" in result.stderr
+
+
+def test_cli_module_is_the_only_printer() -> None:
+    for path in paths.PACKAGE.glob("*.py"):
+        if path.name in ("cli.py", "__main__.py"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "print(" not in text and "click.echo" not in text, path.name
+
+
+def test_every_command_is_tested_for_help() -> None:
+    assert set(cli.commands) == set(COMMANDS)
