@@ -10,7 +10,7 @@ from rdflib.namespace import XSD
 from kg.cases import Case, Evidence
 from kg.namespaces import HKG, HKGD, HKGT, iri
 from kg.terms import TermIndex
-from kg.triples import add_assertion, assertion_iri, source_iri
+from kg.triples import add_assertion, assertion_iri, decimal_literal, source_iri
 
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 
@@ -102,9 +102,9 @@ def _patient(w: _CaseWriter) -> None:
     w.g.add((c, RDF.type, HKG.Case))
     w.g.add((c, RDFS.label, Literal(case.title)))
     w.g.add((c, HKG.described_in, source_iri(w.pub_key)))
-    w.fact(c, HKG.age_value, Literal(str(case.age_value), datatype=XSD.decimal), case.age_evidence)
+    w.fact(c, HKG.age_value, decimal_literal(case.age_value), case.age_evidence)
     w.fact(c, HKG.age_unit, Literal(case.age_unit), case.age_evidence)
-    w.g.add((c, HKG.age_in_years, Literal(str(case.age_in_years), datatype=XSD.decimal)))
+    w.g.add((c, HKG.age_in_years, decimal_literal(case.age_in_years)))
     w.fact(c, HKG.sex, HKGT[case.sex], case.sex_evidence)
     if case.born_at_term is not None and case.term_evidence is not None:
         w.fact(c, HKG.birth_at_term, Literal(case.born_at_term), case.term_evidence)

@@ -80,7 +80,10 @@ PREDICATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "hkg:involves_site": (("disease",), ("anatomy",)),
     "biolink:has_phenotype": (("disease",), ("phenotype",)),
     "hkg:has_onset": (("disease",), ("phenotype",)),
-    "hkg:has_diagnostic_criterion": (("disease",), ("phenotype", "assay", "marker")),
+    "hkg:has_diagnostic_criterion": (
+        ("disease",),
+        ("phenotype", "assay", "marker", "gene", "gene_fusion", "sequence_variant"),
+    ),
     "hkg:is_diagnosed_by": (("disease",), ("assay",)),
     "hkg:has_target": (("drug",), ("gene",)),
     "hkg:in_drug_class": (("drug",), ("drug_class",)),
@@ -108,7 +111,9 @@ QUALIFIERS: dict[str, str] = {
     "intensity": "text",
     "status": "status",
     "corrected_by": "source",
+    "criterion": "criterion",
 }
+CRITERION_KINDS = ("essential", "supportive")
 EVIDENCE_LEVELS = ("approved", "guideline", "trial", "case-series", "case-report")
 CONFIDENCES = (
     "verified-in-source",
@@ -387,6 +392,8 @@ def _check_qualifier(key: str, value: str) -> str | None:
         return f"{key} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}"
     if kind == "approval_type" and value not in ("regular", "accelerated"):
         return "approval_type must be regular or accelerated"
+    if kind == "criterion" and value not in CRITERION_KINDS:
+        return f"criterion must be one of {', '.join(CRITERION_KINDS)}"
     if kind == "status" and value != "contested":
         return "status must be contested"
     if kind == "source":
@@ -425,8 +432,19 @@ def read_statements(path: Path, problems: list[Problem]) -> list[Statement]:
             if reason:
                 report("qualifiers", reason, "see the qualifier table in kg/data/README.md")
         q = dict(quals)
-        if "numerator" in q and "denominator" in q and int(q["denominator"]) < int(q["numerator"]):
+        counted = q.get("numerator", "").isdigit() and q.get("denominator", "").isdigit()
+        if counted and int(q["denominator"]) < int(q["numerator"]):
             report("qualifiers", "numerator exceeds denominator", "check the counts")
+        if counted:
+            k, n = int(q["numerator"]), int(q["denominator"])
+            if (row["predicate"] == "hkg:lacks_marker" and k > n / 2) or (
+                row["predicate"] == "hkg:expresses_marker" and k < n / 2
+            ):
+                report(
+                    "qualifiers",
+                    f"{row['predicate']} with {k}/{n} positive",
+                    "numerator counts POSITIVE cases; fix the count or the predicate",
+                )
         if ("numerator" in q) != ("denominator" in q):
             report("qualifiers", "numerator without denominator", "give both counts, or percent")
         if q.get("status") == "contested" and "corrected_by" not in q:

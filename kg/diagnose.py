@@ -5,22 +5,27 @@ a curated profile and every observed finding f, the model gives theta = P(f | D)
 
 * a marker tested positive or negative: theta is the Laplace-smoothed published frequency of
   positivity, (k + 1) / (n + 2), when the profile row has counts k/n; the row's percent when only a
-  percent is given; otherwise a default by predicate (typically positive 0.90, variable 0.35,
-  typically negative 0.05). A marker absent from D's profile is assumed usually negative (0.15).
-  A negative result uses 1 - theta.
+  percent is given. A qualitative row counts as a small concordant series of 3 cases, smoothed the
+  same way: typically positive 0.8, variable 0.5, typically negative 0.2. A marker absent from D's
+  profile is treated like a qualitative negative (0.2). A negative result uses 1 - theta.
 * a driver alteration: the smoothed frequency of that alteration in D, or of any alteration of the
-  same gene (gene-level match); a recurrent alteration without counts 0.5; an alteration D's profile
-  does not list 0.02.
+  same gene (gene-level match); 0.5 (exact) or 0.3 (gene-level) without counts; an alteration D's
+  profile does not list 0.02.
 * a site or a clinical/histological finding: the smoothed frequency, or 0.5 when listed without
   counts; a site or finding D's profile does not list carries no information (skipped), because
   curated site and feature lists are incomplete.
 * age: within one of D's curated onset ranges (HPO onset definitions) 0.8, outside all of them 0.1.
+* essential diagnostic criteria (``hkg:has_diagnostic_criterion`` rows with ``criterion=essential``,
+  e.g. ALK expression for ALK-positive histiocytosis): the defined disorder gets theta 0.99 for the
+  finding, and every other disorder without counted data on it 0.01, because the published
+  definition assigns a case showing the finding to the defined disorder.
 
 Each finding contributes log(theta / theta0), with theta0 the reference probability of its kind
-(0.5 for markers, age, sites and findings; 0.1 for alterations), and D's score is the sum. Scores
-become relative probabilities by a softmax with a uniform prior over the candidate disorders. Every
-contribution is reported with the curated statement and sources behind it, so each rank is
-explained: what supports it, what contradicts it, and which profile markers were not tested.
+(0.5 for markers and age, 0.2 for sites and findings, 0.1 for alterations), and D's score is the
+sum. Scores become relative probabilities by a softmax with a uniform prior over the candidate
+disorders. Every contribution is reported with the curated statement and sources behind it, so
+each rank is explained: what supports it, what contradicts it, and which profile markers were not
+tested.
 """
 
 from __future__ import annotations
@@ -37,18 +42,21 @@ from kg.queries import run_query
 from kg.store import KnowledgeGraph
 from kg.terms import TermIndex, UnknownTermError
 
+#: A qualitative row counts as this many concordant cases (then Laplace-smoothed like counts).
+QUALITATIVE_N = 3
 DEFAULT_THETA = {
-    "hkg:expresses_marker": 0.90,
-    "hkg:variably_expresses_marker": 0.35,
-    "hkg:lacks_marker": 0.05,
+    "hkg:expresses_marker": (QUALITATIVE_N + 1) / (QUALITATIVE_N + 2),
+    "hkg:variably_expresses_marker": 0.5,
+    "hkg:lacks_marker": 1 / (QUALITATIVE_N + 2),
 }
-UNLISTED_MARKER = 0.15
+UNLISTED_MARKER = DEFAULT_THETA["hkg:lacks_marker"]
+ESSENTIAL, OTHERS_ESSENTIAL = 0.99, 0.01
 RECURRENT_ALTERATION = 0.5
 GENE_LEVEL_ALTERATION = 0.3
 UNLISTED_ALTERATION = 0.02
 LISTED_FEATURE = 0.5
 AGE_IN_RANGE, AGE_OUT_OF_RANGE = 0.8, 0.1
-REFERENCE = {"marker": 0.5, "alteration": 0.1, "site": 0.5, "finding": 0.5, "age": 0.5}
+REFERENCE = {"marker": 0.5, "alteration": 0.1, "site": 0.2, "finding": 0.2, "age": 0.5}
 CLIP = (0.01, 0.99)
 
 #: HPO onset classes and their age ranges in years, from the HPO definitions (upper bound open).
@@ -117,13 +125,20 @@ class _Row:
     k: int = 0
     n: int = 0
     percent: float | None = None
+    essential: bool = False
     sources: set[str] = field(default_factory=set)
+
+    @property
+    def counted(self) -> bool:
+        return bool(self.n) or self.percent is not None
 
     def theta(self) -> float:
         if self.n:
             return (self.k + 1) / (self.n + 2)
         if self.percent is not None:
             return min(max(self.percent / 100, CLIP[0]), CLIP[1])
+        if self.essential:
+            return ESSENTIAL
         return DEFAULT_THETA.get(self.predicate, LISTED_FEATURE)
 
     def describe(self) -> str:
@@ -132,6 +147,10 @@ class _Row:
             "hkg:lacks_marker": "typically negative",
             "hkg:variably_expresses_marker": "variable",
         }.get(self.predicate, "listed")
+        if self.essential:
+            words = "essential criterion" + (
+                "" if self.predicate.endswith("criterion") else f", {words}"
+            )
         if self.n:
             return (
                 f"{words} ({self.k}/{self.n} positive)"
@@ -150,6 +169,8 @@ class Profiles:
     rows: dict[str, dict[tuple[str, str], _Row]]
     genes: dict[str, set[str]]
     labels: dict[str, str]
+    #: (kind, target) -> the disorder whose published definition requires that finding
+    essential: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def label(self, curie: str) -> str:
         """Label of a node, or the CURIE."""
@@ -160,10 +181,18 @@ def load_profiles(graph: KnowledgeGraph) -> Profiles:
     """Read every disorder's curated profile (markers, alterations, sites, features, onsets)."""
     rows: dict[str, dict[tuple[str, str], _Row]] = defaultdict(dict)
     counted: set[str] = set()
-    for disease, kind, predicate, target, num, den, pct, source, assertion in run_query(
+    essential: dict[tuple[str, str], str] = {}
+    for disease, kind, predicate, target, num, den, pct, criterion, source, assertion in run_query(
         "profiles", graph
     ).rows:
         row = rows[disease].setdefault((kind, target), _Row(predicate))
+        if criterion == "essential":
+            row.essential = True
+            essential[(kind, target)] = disease
+            if row.predicate == "hkg:has_diagnostic_criterion" and predicate != row.predicate:
+                row.predicate = predicate
+        elif row.predicate == "hkg:has_diagnostic_criterion":
+            row.predicate = predicate
         if row.predicate != predicate and num and not row.n:
             # two statements on one marker (e.g. typically and variably positive): counts win
             row.predicate = predicate
@@ -179,7 +208,7 @@ def load_profiles(graph: KnowledgeGraph) -> Profiles:
     for alteration, gene in run_query("alteration-genes", graph).rows:
         genes[alteration].add(gene)
     labels = {contract(k): v for k, v in graph.labels().items()}
-    return Profiles(dict(rows), dict(genes), labels)
+    return Profiles(dict(rows), dict(genes), labels, essential)
 
 
 def _llr(theta: float, kind: str) -> float:
@@ -187,36 +216,65 @@ def _llr(theta: float, kind: str) -> float:
     return math.log(theta / REFERENCE[kind])
 
 
-def _score_marker(profile: dict[tuple[str, str], _Row], f: Finding) -> Contribution:
-    row = profile.get(("marker", f.term))
-    theta = row.theta() if row else UNLISTED_MARKER
+def _defined_elsewhere(
+    prof: Profiles, disease: str, keys: Iterable[tuple[str, str]], row: _Row | None
+) -> tuple[str, _Row] | None:
+    """The other disorder whose essential criterion this finding meets, unless D has counts."""
+    if row is not None and row.counted:
+        return None
+    for key in keys:
+        owner = prof.essential.get(key)
+        if owner is not None and owner != disease:
+            return owner, prof.rows[owner][key]
+    return None
+
+
+def _score_marker(prof: Profiles, disease: str, f: Finding) -> Contribution:
+    row = prof.rows[disease].get(("marker", f.term))
+    other = _defined_elsewhere(prof, disease, [("marker", f.term)], row) if f.positive else None
+    if other is not None:
+        owner, owner_row = other
+        theta = OTHERS_ESSENTIAL
+        expectation = f"defines {prof.label(owner)} (essential criterion there)"
+        sources = tuple(sorted(owner_row.sources))
+    else:
+        theta = row.theta() if row else UNLISTED_MARKER
+        expectation = row.describe() if row else "not in profile (assumed usually negative)"
+        sources = tuple(sorted(row.sources)) if row else ()
     p = theta if f.positive else 1 - theta
-    expectation = row.describe() if row else "not in profile (assumed usually negative)"
-    return Contribution(
-        f.label, expectation, p, _llr(p, "marker"), tuple(sorted(row.sources)) if row else ()
-    )
+    return Contribution(f.label, expectation, p, _llr(p, "marker"), sources)
 
 
-def _score_alteration(
-    profile: dict[tuple[str, str], _Row], f: Finding, genes: dict[str, set[str]], label: str
-) -> Contribution:
+def _score_alteration(prof: Profiles, disease: str, f: Finding, label: str) -> Contribution:
+    profile = prof.rows[disease]
     row = profile.get(("alteration", f.term))
     level = "exact"
+    wanted = prof.genes.get(f.term, set()) | {f.term}
     if row is None:
-        wanted = genes.get(f.term, set()) | {f.term}
         for (kind, target), candidate in profile.items():
-            if kind == "alteration" and (target in wanted or genes.get(target, set()) & wanted):
+            if kind == "alteration" and (
+                target in wanted or prof.genes.get(target, set()) & wanted
+            ):
                 row, level = candidate, "gene-level"
                 break
-    if row is None:
+    other = (
+        _defined_elsewhere(prof, disease, [("alteration", w) for w in sorted(wanted)], row)
+        if f.positive
+        else None
+    )
+    sources: tuple[str, ...] = ()
+    if other is not None:
+        owner, owner_row = other
+        theta = OTHERS_ESSENTIAL
+        expectation = f"defines {prof.label(owner)} (essential criterion there)"
+        sources = tuple(sorted(owner_row.sources))
+    elif row is None:
         theta, expectation = UNLISTED_ALTERATION, "not in profile"
-        sources: tuple[str, ...] = ()
     else:
-        theta = (
-            row.theta()
-            if row.n or row.percent is not None
-            else (RECURRENT_ALTERATION if level == "exact" else GENE_LEVEL_ALTERATION)
-        )
+        if row.counted or row.essential:
+            theta = row.theta()
+        else:
+            theta = RECURRENT_ALTERATION if level == "exact" else GENE_LEVEL_ALTERATION
         expectation = f"{row.describe()}, {level} match"
         sources = tuple(sorted(row.sources))
     p = theta if f.positive else 1 - theta
@@ -239,9 +297,9 @@ def rank_disorders(
         for f in findings:
             label = f.label or prof.label(f.term)
             if f.kind == "marker":
-                c = _score_marker(profile, f)
+                c = _score_marker(prof, disease, f)
             elif f.kind == "alteration":
-                c = _score_alteration(profile, f, prof.genes, label)
+                c = _score_alteration(prof, disease, f, label)
             else:
                 row = profile.get((f.kind, f.term))
                 if row is None:

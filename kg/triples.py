@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -86,12 +87,24 @@ def add_assertion(
     g.add((node, HKG.confidence, Literal(confidence)))
 
 
+def decimal_literal(value: str | float) -> Literal:
+    """An xsd:decimal in canonical lexical form, so Turtle round-trips it unchanged.
+
+    >>> str(decimal_literal("12")), str(decimal_literal(0.5))
+    ('12.0', '0.5')
+    """
+    text = format(Decimal(str(value)), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
+
+
 def _qualifier_literal(key: str, value: str) -> Literal | URIRef:
     kind = QUALIFIERS[key]
     if kind == "int":
         return Literal(int(value), datatype=XSD.integer)
     if kind == "decimal":
-        return Literal(value, datatype=XSD.decimal)
+        return decimal_literal(value)
     if kind == "source":
         return source_iri(value)
     return Literal(value)

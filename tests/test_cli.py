@@ -9,7 +9,17 @@ import pytest
 from kg import paths
 from kg.cli import cli, main
 
-COMMANDS = ["build", "validate", "queries", "query", "export", "demo", "traverse"]
+COMMANDS = [
+    "build",
+    "validate",
+    "queries",
+    "query",
+    "export",
+    "demo",
+    "traverse",
+    "diagnose",
+    "options",
+]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
