@@ -22,8 +22,8 @@ demo: $(STAMP)
 test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests
-	$(BIN)/ruff format --check kg tests
+	$(BIN)/ruff check kg tests examples
+	$(BIN)/ruff format --check kg tests examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

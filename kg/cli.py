@@ -44,6 +44,14 @@ from kg.traverse import (
 from kg.validate import validate_graph
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+#: The predicates of a molecular mechanism: case -> driver -> partner gene <- drug target.
+MECHANISM = (
+    "hkg:has_driver_alteration",
+    "hkg:five_prime_partner",
+    "hkg:three_prime_partner",
+    "hkg:variant_of_gene",
+    "hkg:has_target",
+)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -186,15 +194,18 @@ def traverse() -> None:
 @click.argument("source")
 @click.argument("target")
 @click.option("--exclude", multiple=True, metavar="PREDICATE", help="Predicate CURIE to ignore.")
+@click.option("--only", multiple=True, metavar="PREDICATE", help="Follow only these predicates.")
 @click.option("--limit", default=10, show_default=True, help="Most paths to show.")
-def traverse_path(source: str, target: str, exclude: tuple[str, ...], limit: int) -> None:
+def traverse_path(
+    source: str, target: str, exclude: tuple[str, ...], only: tuple[str, ...], limit: int
+) -> None:
     """Explain every shortest path between two nodes, edge by edge, with labels and sources.
 
     Example: histiokg traverse path hkgd:seed-alk-h-infant crizotinib --exclude hkg:discussed_for
     """
     built = _build()
     try:
-        found = shortest_paths(built.graph, source, target, exclude, limit)
+        found = shortest_paths(built.graph, source, target, exclude, limit, only)
     except NodeNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
     if not found:
@@ -424,12 +435,12 @@ def demo(fmt: str) -> None:
             continue
         click.echo(f"\n== {name}: {q.title}\nQ: {q.question}")
         click.echo(format_table(built.graph.select(q.text, bindings_for(q, {})), fmt))
-    for title, skip in (
-        ("through the evidence for its disorder", ("hkg:discussed_for",)),
-        ("through its driver", ("hkg:discussed_for", "biolink:studied_to_treat", "biolink:treats")),
+    for title, skip, only in (
+        ("through the evidence for its disorder", ("hkg:discussed_for",), ()),
+        ("through its driver", (), MECHANISM),
     ):
         click.echo(f"\n== How does the seed case reach crizotinib {title}?")
-        found = shortest_paths(built.graph, "hkgd:seed-alk-h-infant", "CHEBI:64310", skip, limit=2)
+        found = shortest_paths(built.graph, "hkgd:seed-alk-h-infant", "CHEBI:64310", skip, 2, only)
         for number, edges in enumerate(found, 1):
             click.echo(f"path {number}:")
             for edge in edges:

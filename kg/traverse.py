@@ -156,11 +156,19 @@ def shortest_paths(
     target: str,
     exclude_predicates: tuple[str, ...] = (),
     limit: int = 10,
+    only_predicates: tuple[str, ...] = (),
 ) -> list[list[Edge]]:
-    """All shortest paths between two nodes (edges followed in either direction), explained."""
+    """All shortest paths between two nodes (edges followed in either direction), explained.
+
+    ``exclude_predicates`` drops edges; ``only_predicates``, when given, keeps only those.
+    """
     g = to_networkx(graph)
     a, b = resolve_node(g, source), resolve_node(g, target)
-    exclude = frozenset(exclude_predicates)
+    exclude = frozenset(exclude_predicates) | (
+        frozenset(k for _, _, k in g.edges(keys=True)) - frozenset(only_predicates)
+        if only_predicates
+        else frozenset()
+    )
     view = nx.Graph()
     view.add_nodes_from(g.nodes)
     for s, o, key in g.edges(keys=True):

@@ -133,3 +133,43 @@ def test_cli_module_is_the_only_printer() -> None:
 
 def test_every_command_is_tested_for_help() -> None:
     assert set(cli.commands) == set(COMMANDS)
+
+
+def test_diagnose_from_the_command_line(capsys) -> None:
+    assert main(["diagnose", "ALK+", "CD1a-", "langerin-", "S100-", "CD68+", "--top", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("1. ALK+ histiocytosis")
+    assert "supports: ALK+" in out
+
+
+def test_diagnose_from_a_case_file(capsys) -> None:
+    case = str(paths.CASES_DIR / "seed-alk-h-infant.yaml")
+    assert main(["diagnose", "--case", case, "--top", "1", "--no-explain"]) == 0
+    assert "ALK+ histiocytosis" in capsys.readouterr().out
+
+
+def test_diagnose_unknown_marker_lists_close_matches(capsys) -> None:
+    assert main(["diagnose", "CD1z+", "ALK+"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown marker 'CD1z'" in err and "CD1a" in err
+
+
+def test_options_for_the_seed_case(capsys) -> None:
+    assert main(["options", "hkgd:seed-alk-h-infant", "--format", "tsv"]) == 0
+    out = capsys.readouterr().out
+    assert "crizotinib\tALK\tno\t" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["traverse", "ancestors", "MONDO:0022338"], "MONDO:0002637"),
+        (["traverse", "descendants", "MONDO:0002637"], "MONDO:0022338"),
+        (["traverse", "neighbours", "HGNC:427", "--type", "hkg:Drug"], "crizotinib"),
+        (["traverse", "similar", "hkgd:seed-alk-h-infant", "--top", "2"], "shared:"),
+        (["traverse", "hubs", "--top", "3"], "  "),
+    ],
+)
+def test_traverse_subcommands(args, expected, capsys) -> None:
+    assert main(args) == 0
+    assert expected in capsys.readouterr().out

@@ -36,6 +36,6 @@ def test_contract_round_trips_every_prefix() -> None:
 
 def test_qc_prefix_list_matches_the_prefix_map() -> None:
     text = (paths.QC_DIR / "qc05-unknown-prefix-violation.rq").read_text(encoding="utf-8")
-    listed = set(re.findall(r'^\s+"(\S+)"$', text, flags=re.M))
+    listed = set(re.findall(r'STRSTARTS\(\?s, "(\S+)"\)', text))
     expected = {base for prefix, base in PREFIXES.items() if prefix != "obo"}
     assert listed == expected

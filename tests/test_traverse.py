@@ -37,3 +37,33 @@ def test_path_through_the_driver_when_evidence_edges_are_excluded(mini) -> None:
     preds = [e.predicate for e in paths[0]]
     assert "hkg:has_target" in preds
     assert any(p in preds for p in ("hkg:three_prime_partner", "biolink:gene_fusion_with"))
+
+
+def test_ancestors_and_descendants_agree_with_sparql_property_paths(built) -> None:
+    from kg.queries import run_query
+    from kg.traverse import ancestors, descendants
+
+    sparql = {row[0] for row in run_query("cq40", built.graph, parent="MONDO:0002637").rows}
+    assert set(descendants(built.graph, "MONDO:0002637")) == sparql
+    up = set(ancestors(built.graph, "MONDO:0022338"))
+    assert "MONDO:0002637" in up
+    for parent in up:
+        rows = {r[0] for r in run_query("cq40", built.graph, parent=parent).rows}
+        assert "MONDO:0022338" in rows
+
+
+def test_neighbours_filtered_by_type_and_predicate(built) -> None:
+    from kg.traverse import neighbours
+
+    drugs = neighbours(built.graph, "HGNC:427", 1, ("hkg:has_target",), ("hkg:Drug",))
+    assert drugs and all(e.predicate == "hkg:has_target" and e.object == "HGNC:427" for e in drugs)
+    assert any(e.subject_label == "crizotinib" for e in drugs)
+
+
+def test_hubs_are_sorted_by_degree(built) -> None:
+    from kg.traverse import hubs
+
+    found = hubs(built.graph, top=5)
+    assert len(found) == 5
+    assert [h.degree for h in found] == sorted((h.degree for h in found), reverse=True)
+    assert hubs(built.graph, top=3, category="hkg:Drug")[0].category == "hkg:Drug"
