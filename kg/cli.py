@@ -27,8 +27,16 @@ from kg.diagnose import (
     rank_disorders,
 )
 from kg.errors import KGError, SourceError, ValidationError
-from kg.export import FORMATS, write_graph
+from kg.export import (
+    DIRECTORY_FORMATS,
+    FORMATS,
+    write_atomic,
+    write_graph,
+    write_kgx,
+    write_release,
+)
 from kg.options import case_options, drug_options
+from kg.phenopackets import write_phenopackets
 from kg.queries import bindings_for, find_query, load_queries
 from kg.similarity import similar_cases
 from kg.store import ResultTable
@@ -407,16 +415,85 @@ def _resolve_any(built: Built, name: str) -> str:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="ttl", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, *DIRECTORY_FORMATS]),
+    default="ttl",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="File, or folder.")
 def export(fmt: str, out: Path) -> None:
-    """Export the built graph (Turtle, N-Triples or JSON-LD), written atomically.
+    """Export the built graph: ttl, nt, jsonld, graphml (a file) or kgx, phenopacket (a folder).
 
-    Example: histiokg export --format jsonld --out build/histiokg.jsonld
+    Example: histiokg export --format kgx --out build/kgx
     """
     built = _build()
+    if fmt == "kgx":
+        for path in write_kgx(built.graph, out):
+            err(f"wrote {path}")
+        return
+    if fmt == "phenopacket":
+        for path in write_phenopackets(built.graph, out):
+            err(f"wrote {path}")
+        return
     size = write_graph(built.graph, out, fmt)
     err(f"wrote {out} ({size} bytes)")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), default=paths.BUILD_DIR / "release")
+def release(out: Path) -> None:
+    """Write every export plus a manifest (counts, SHA-256 checksums) as one folder.
+
+    Example: histiokg release --out build/release
+    """
+    built = _build()
+    _validate(built)
+    counts = {
+        "triples": len(built.graph),
+        "curated_statements": len(built.curation.statements),
+        "terms": len(built.curation.terms),
+        "cases": len(built.cases),
+    }
+    for path in write_release(built.graph, out, counts):
+        err(f"wrote {path}")
+
+
+@cli.group()
+def case() -> None:
+    """Check and add case files.
+
+    Example: histiokg case check my-case.yaml
+    """
+
+
+@case.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def case_check(file: Path) -> None:
+    """Check a case file and list every problem at once (exit 2 if any).
+
+    Example: histiokg case check kg/data/cases/seed-alk-h-infant.yaml
+    """
+    built = _build()
+    checked = load_case(file, built.index)
+    click.echo(f"{file}: OK ({checked.id}; {len(checked.markers)} marker results)")
+
+
+@case.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def case_add(file: Path) -> None:
+    """Check a case file and, only if it is valid and its id is new, copy it into kg/data/cases.
+
+    Example: histiokg case add new-case.yaml
+    """
+    built = _build()
+    checked = load_case(file, built.index)
+    if any(c.id == checked.id for c in built.cases):
+        raise click.UsageError(f"a case with id {checked.id!r} is already in {paths.CASES_DIR}")
+    target = paths.CASES_DIR / f"{checked.id}.yaml"
+    write_atomic(target, file.read_bytes())
+    err(f"added {rel(target)}; run 'histiokg validate' to rebuild and check the graph")
 
 
 @cli.command()

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 from rdflib import Graph
 
+from kg import __version__
+from kg.interchange import graphml_bytes, kgx_tables
 from kg.namespaces import PREFIXES
 from kg.store import KnowledgeGraph
 
-FORMATS = ("ttl", "nt", "jsonld")
+RDF_FORMATS = ("ttl", "nt", "jsonld")
+#: Formats written to one file; kgx and phenopacket write a directory.
+FORMATS = (*RDF_FORMATS, "graphml")
+DIRECTORY_FORMATS = ("kgx", "phenopacket")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -77,6 +84,8 @@ def serialise(graph: KnowledgeGraph, fmt: str) -> bytes:
         return ntriples_bytes(graph)
     if fmt == "jsonld":
         return jsonld_bytes(graph)
+    if fmt == "graphml":
+        return graphml_bytes(graph)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -90,3 +99,67 @@ def write_graph(graph: KnowledgeGraph, path: Path, fmt: str) -> int:
 def write_turtle(graph: KnowledgeGraph, path: Path) -> int:
     """Write Turtle atomically."""
     return write_graph(graph, path, "ttl")
+
+
+def context_bytes() -> bytes:
+    """The JSON-LD context file: every prefix of the graph."""
+    return (json.dumps({"@context": jsonld_context()}, indent=1, sort_keys=True) + "\n").encode()
+
+
+def write_kgx(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
+    """Write KGX nodes.tsv and edges.tsv into ``out_dir``."""
+    nodes, edges = kgx_tables(graph)
+    written = []
+    for name, data in (("nodes.tsv", nodes), ("edges.tsv", edges)):
+        write_atomic(out_dir / name, data)
+        written.append(out_dir / name)
+    return written
+
+
+def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
+    """Every release artefact by relative path (phenopackets added when available)."""
+    nodes, edges = kgx_tables(graph)
+    files = {
+        "histiokg.ttl": turtle_bytes(graph),
+        "histiokg.nt": ntriples_bytes(graph),
+        "histiokg.jsonld": jsonld_bytes(graph),
+        "histiokg.context.jsonld": context_bytes(),
+        "histiokg.graphml": graphml_bytes(graph),
+        "kgx/nodes.tsv": nodes,
+        "kgx/edges.tsv": edges,
+    }
+    return files
+
+
+def manifest_bytes(graph: KnowledgeGraph, files: dict[str, bytes], counts: dict[str, int]) -> bytes:
+    """A manifest: version, counts and the SHA-256 and size of every file."""
+    doc = {
+        "name": "histiokg",
+        "version": __version__,
+        "counts": dict(sorted(counts.items())),
+        "files": {
+            path: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+            for path, data in sorted(files.items())
+        },
+    }
+    return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
+
+
+def write_release(graph: KnowledgeGraph, out_dir: Path, counts: dict[str, int]) -> list[Path]:
+    """Write the release bundle into ``out_dir`` as a whole: built beside it, then renamed."""
+    files = release_files(graph)
+    files["manifest.json"] = manifest_bytes(graph, files, counts)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
+    try:
+        for rel_path, data in files.items():
+            target = staging / rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.replace(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [out_dir / p for p in sorted(files)]

@@ -19,6 +19,8 @@ COMMANDS = [
     "traverse",
     "diagnose",
     "options",
+    "release",
+    "case",
 ]
 
 
@@ -173,3 +175,30 @@ def test_options_for_the_seed_case(capsys) -> None:
 def test_traverse_subcommands(args, expected, capsys) -> None:
     assert main(args) == 0
     assert expected in capsys.readouterr().out
+
+
+def test_case_check_reports_every_problem_with_lines(tmp_path: Path) -> None:
+    seed = (paths.CASES_DIR / "seed-alk-h-infant.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        seed.replace("value: 2, unit: month", "value: -2, unit: month").replace(
+            "{marker: CD33,", "{marker: CD333,"
+        ),
+        encoding="utf-8",
+    )
+    result = run("case", "check", str(bad))
+    assert result.returncode == 2
+    assert "bad.yaml:" in result.stderr and "negative" in result.stderr
+    assert "unknown marker 'CD333'" in result.stderr
+
+
+def test_case_add_copies_only_a_valid_new_case(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    env = {"HISTIOKG_DATA_DIR": str(data)}
+    seed = (paths.CASES_DIR / "seed-alk-h-infant.yaml").read_text(encoding="utf-8")
+    new = tmp_path / "copy.yaml"
+    new.write_text(seed.replace("id: seed-alk-h-infant", "id: seed-copy"), encoding="utf-8")
+    assert run("case", "add", str(new), env=env).returncode == 0
+    assert (data / "cases" / "seed-copy.yaml").is_file()
+    again = run("case", "add", str(new), env=env)
+    assert again.returncode == 2 and "already" in again.stderr

@@ -60,3 +60,58 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
         write_atomic(target, None)  # type: ignore[arg-type]
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_graphml_read_back_by_networkx_matches_the_projection(built) -> None:
+    import io
+
+    import networkx as nx
+
+    from kg.interchange import graphml_bytes, sorted_projection
+
+    back = nx.read_graphml(io.BytesIO(graphml_bytes(built.graph)), force_multigraph=True)
+    projection = sorted_projection(built.graph)
+    assert back.number_of_nodes() == projection.number_of_nodes()
+    assert back.number_of_edges() == projection.number_of_edges()
+    assert back.nodes["CHEBI:64310"]["label"] == "crizotinib"
+    predicates = {d["predicate"] for _, _, d in back.edges(data=True)}
+    assert "hkg:has_target" in predicates
+
+
+def test_kgx_tables_use_biolink_and_cite_publications(built) -> None:
+    import csv
+
+    from kg.interchange import kgx_tables, sorted_projection
+
+    nodes_tsv, edges_tsv = kgx_tables(built.graph)
+    nodes = list(csv.DictReader(nodes_tsv.decode().splitlines(), delimiter="\t"))
+    edges = list(csv.DictReader(edges_tsv.decode().splitlines(), delimiter="\t"))
+    projection = sorted_projection(built.graph)
+    assert len(nodes) == projection.number_of_nodes()
+    assert len(edges) == projection.number_of_edges()
+    assert all(e["predicate"].startswith("biolink:") for e in edges)
+    assert all(n["category"].startswith("biolink:") for n in nodes)
+    by_id = {n["id"]: n for n in nodes}
+    assert by_id["MONDO:0022338"]["category"] == "biolink:Disease"
+    treats = [e for e in edges if e["original_predicate"] == "biolink:treats"]
+    assert treats and all(e["publications"] for e in treats)
+    applied = [e for e in edges if e["original_predicate"] == "hkg:applied_to_treat"]
+    assert applied and all(e["predicate"] == "biolink:applied_to_treat" for e in applied)
+
+
+def test_release_bundle_has_every_format_and_a_true_manifest(built, tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    from kg.export import write_release
+
+    out = tmp_path / "release"
+    written = write_release(built.graph, out, {"triples": len(built.graph)})
+    names = {p.relative_to(out).as_posix() for p in written}
+    assert {"histiokg.ttl", "histiokg.nt", "histiokg.jsonld", "histiokg.graphml"} <= names
+    assert {"kgx/nodes.tsv", "kgx/edges.tsv", "manifest.json"} <= names
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["triples"] == len(built.graph)
+    for path, meta in manifest["files"].items():
+        assert hashlib.sha256((out / path).read_bytes()).hexdigest() == meta["sha256"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "staging left behind"
