@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 ## The main job: build the graph, validate it, export build/histiokg.ttl, answer the seed questions.
 demo: $(STAMP)
+	bash scripts/ensure-java.sh
 	$(BIN)/histiokg demo
 
 ## Everything CI checks: lint, format, types, tests.
@@ -29,6 +30,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
+	bash scripts/ensure-java.sh
 	$(BIN)/pytest -q
 
 clean:

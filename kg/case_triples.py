@@ -128,9 +128,16 @@ def _pathology(w: _CaseWriter) -> None:
         w.fact(node, HKG.assay, iri(im.assay), im.evidence)
         for shown in im.showed:
             w.fact(node, HKG.showed, iri(shown), im.evidence)
+    repeated = {
+        m.marker for m in case.markers if sum(x.marker == m.marker for x in case.markers) > 1
+    }
     for m in case.markers:
         text = f"{w.label(m.marker)} {m.intensity + ' ' if m.intensity else ''}{m.result}"
-        node = w.part(f"mr-{slug(m.marker)}", HKG.MarkerResult, text)
+        # one node per test: a marker tested on different specimens gets one node per specimen set
+        suffix = f"mr-{slug(m.marker)}"
+        if m.marker in repeated:
+            suffix += "-" + "-".join(m.specimens or ("unspecified",))
+        node = w.part(suffix, HKG.MarkerResult, text)
         w.fact(c, HKG.has_marker_result, node, m.evidence)
         w.fact(node, HKG.marker, iri(m.marker), m.evidence)
         w.fact(node, HKG.polarity, HKGT[m.result], m.evidence)

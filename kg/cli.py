@@ -38,6 +38,8 @@ from kg.export import (
 from kg.options import case_options, drug_options
 from kg.phenopackets import write_phenopackets
 from kg.queries import bindings_for, find_query, load_queries
+from kg.reasoning import reason as run_reasoner
+from kg.reasoning import write_inferred
 from kg.similarity import similar_cases
 from kg.store import ResultTable
 from kg.terms import UnknownTermError
@@ -308,6 +310,32 @@ def traverse_hubs(top: int, category: str) -> None:
     """
     for hub in hubs(_build().graph, top, category):
         click.echo(f"{hub.degree:5d}  {hub.node}  {hub.label}  ({hub.category})")
+
+
+@cli.command()
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=paths.BUILD_INFERRED, show_default=True
+)
+@click.option(
+    "--extra",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Turtle to add before reasoning (e.g. a hypothesis to check for consistency).",
+)
+def reason(out: Path, extra: Path | None) -> None:
+    """Classify cases with HermiT (OWL); write inferred triples apart from the asserted ones.
+
+    Exit 1 if the ontology plus data is inconsistent, naming the clashing individuals.
+    Example: histiokg reason --out build/histiokg-inferred.ttl
+    """
+    built = _build()
+    if extra is not None:
+        built.graph.rdflib_graph().parse(extra, format="turtle")
+    result = run_reasoner(built.graph)
+    size = write_inferred(result, out)
+    err(f"HermiT: consistent, {len(result.inferred)} inferred triples in {result.seconds:.1f} s")
+    err(f"wrote {rel(out)} ({size} bytes)")
+    for case_iri, classes in sorted(result.memberships.items()):
+        click.echo(f"{case_iri}\t{', '.join(sorted(classes))}")
 
 
 @cli.command()

@@ -8,6 +8,8 @@ PACKAGE = ROOT / "kg"
 ONTOLOGY_DIR = ROOT / "ontology"
 ONTOLOGY = ONTOLOGY_DIR / "histiokg.ttl"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
+DEFINED_CLASSES = ONTOLOGY_DIR / "defined-classes.ttl"
+UBERON_SLICE = ONTOLOGY_DIR / "imports" / "uberon-slice.ttl"
 #: Curated rows and cases; HISTIOKG_DATA_DIR points the CLI at another copy (tests do).
 DATA = Path(os.environ.get("HISTIOKG_DATA_DIR") or PACKAGE / "data")
 CURATED = DATA / "curated"
@@ -22,3 +24,4 @@ QC_DIR = QUERIES_DIR / "qc"
 #: Generated artefacts; HISTIOKG_BUILD_DIR redirects them (tests use a temporary folder).
 BUILD_DIR = Path(os.environ.get("HISTIOKG_BUILD_DIR") or ROOT / "build")
 BUILD_TTL = BUILD_DIR / "histiokg.ttl"
+BUILD_INFERRED = BUILD_DIR / "histiokg-inferred.ttl"

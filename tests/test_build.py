@@ -36,3 +36,35 @@ def test_negative_marker_result_is_a_fact(mini) -> None:
         for mr in g.objects(HKGD["mini-case"], HKG.has_marker_result)
     }
     assert results[str(iri("UniProtKB:P06126"))].endswith("/negative")
+
+
+def test_one_marker_on_two_specimens_gives_two_results(tmp_path) -> None:
+    from pathlib import Path
+
+    from kg.build import build_graph
+
+    mini = Path(__file__).parent / "fixtures" / "mini"
+    text = (mini / "cases" / "mini-case.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "biopsies:\n",
+        "biopsies:\n  - {id: skin, site: UBERON:0002048,\n"
+        '     evidence: {sentence: s2, quote: "The lesion"}}\n',
+    ).replace(
+        "molecular:\n",
+        "  - {marker: CD1a, result: positive, assay: IHC, specimens: [skin],\n"
+        '     evidence: {sentence: s2, quote: "negative for CD1a"}}\nmolecular:\n',
+    )
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "two.yaml").write_text(text, encoding="utf-8")
+    built = build_graph(mini / "curated", tmp_path / "cases")
+    g = built.graph.rdflib_graph()
+    cd1a = [
+        mr
+        for mr in g.objects(HKGD["mini-case"], HKG.has_marker_result)
+        if g.value(mr, HKG.marker) == iri("UniProtKB:P06126")
+    ]
+    assert len(cd1a) == 2
+    assert {str(g.value(mr, HKG.polarity)).rsplit("/", 1)[1] for mr in cd1a} == {
+        "positive",
+        "negative",
+    }

@@ -21,6 +21,7 @@ COMMANDS = [
     "options",
     "release",
     "case",
+    "reason",
 ]
 
 
@@ -202,3 +203,29 @@ def test_case_add_copies_only_a_valid_new_case(tmp_path: Path) -> None:
     assert (data / "cases" / "seed-copy.yaml").is_file()
     again = run("case", "add", str(new), env=env)
     assert again.returncode == 2 and "already" in again.stderr
+
+
+@pytest.mark.reasoner
+def test_reason_classifies_the_seed_case(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "inferred.ttl"
+    assert main(["reason", "--out", str(out)]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "seed-alk-h-infant" in ln)
+    for cls in ("CaseWithCNSInvolvement", "MultisystemCase", "ALKDrivenCase"):
+        assert cls in line
+    assert out.stat().st_size > 0
+
+
+@pytest.mark.reasoner
+def test_reason_names_an_inconsistency_with_exit_1(tmp_path: Path) -> None:
+    extra = tmp_path / "clash.ttl"
+    extra.write_text(
+        "@prefix hkg: <https://w3id.org/histiokg/ontology/> .\n"
+        "@prefix hkgt: <https://w3id.org/histiokg/term/> .\n"
+        "@prefix hkgd: <https://w3id.org/histiokg/data/> .\n"
+        "hkgd:seed-alk-h-infant-mr-UniProtKB_Q9UM73 hkg:polarity hkgt:negative .\n",
+        encoding="utf-8",
+    )
+    result = run("reason", "--extra", str(extra), "--out", str(tmp_path / "x.ttl"))
+    assert result.returncode == 1, result.stderr
+    assert "seed-alk-h-infant-mr-UniProtKB_Q9UM73" in result.stderr
+    assert not (tmp_path / "x.ttl").exists()
