@@ -128,6 +128,11 @@ def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
         "kgx/nodes.tsv": nodes,
         "kgx/edges.tsv": edges,
     }
+    # imported here: kg.phenopackets uses write_atomic from this module
+    from kg.phenopackets import graph_to_phenopackets
+
+    for case_id, text in graph_to_phenopackets(graph).items():
+        files[f"phenopackets/{case_id}.json"] = text.encode("utf-8")
     return files
 
 

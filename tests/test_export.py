@@ -110,6 +110,7 @@ def test_release_bundle_has_every_format_and_a_true_manifest(built, tmp_path: Pa
     names = {p.relative_to(out).as_posix() for p in written}
     assert {"histiokg.ttl", "histiokg.nt", "histiokg.jsonld", "histiokg.graphml"} <= names
     assert {"kgx/nodes.tsv", "kgx/edges.tsv", "manifest.json"} <= names
+    assert "phenopackets/seed-alk-h-infant.json" in names
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["triples"] == len(built.graph)
     for path, meta in manifest["files"].items():
