@@ -30,6 +30,7 @@ from kg.errors import KGError, SourceError, ValidationError
 from kg.export import (
     DIRECTORY_FORMATS,
     FORMATS,
+    gap_report_bytes,
     write_atomic,
     write_graph,
     write_kgx,
@@ -153,6 +154,14 @@ def build(out: Path) -> None:
     built = _build()
     size = write_graph(built.graph, out, "ttl")
     err(f"wrote {out} ({size} bytes)")
+    _write_gaps(built)
+
+
+def _write_gaps(built: Built) -> None:
+    data = gap_report_bytes(built.graph)
+    write_atomic(paths.BUILD_GAPS, data)
+    terms = len(data.splitlines()) - 1
+    err(f"wrote {rel(paths.BUILD_GAPS)} ({terms} terms without a standard ID)")
 
 
 @cli.command()
@@ -535,6 +544,7 @@ def demo(fmt: str) -> None:
     _validate(built)
     size = write_graph(built.graph, paths.BUILD_TTL, "ttl")
     err(f"wrote {rel(paths.BUILD_TTL)} ({size} bytes)")
+    _write_gaps(built)
     for name, q in load_queries().items():
         if "seed" not in q.tags:
             continue

@@ -101,6 +101,18 @@ def write_turtle(graph: KnowledgeGraph, path: Path) -> int:
     return write_graph(graph, path, "ttl")
 
 
+def gap_report_bytes(graph: KnowledgeGraph) -> bytes:
+    """The terminology-gap report: every project term (no standard ID) and why, as TSV."""
+    from kg.queries import run_query
+
+    table = run_query("terminology-gaps", graph)
+    lines = ["\t".join(table.columns)]
+    lines += [
+        "\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in table.rows
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def context_bytes() -> bytes:
     """The JSON-LD context file: every prefix of the graph."""
     return (json.dumps({"@context": jsonld_context()}, indent=1, sort_keys=True) + "\n").encode()
@@ -127,6 +139,7 @@ def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
         "histiokg.graphml": graphml_bytes(graph),
         "kgx/nodes.tsv": nodes,
         "kgx/edges.tsv": edges,
+        "terminology-gaps.tsv": gap_report_bytes(graph),
     }
     # imported here: kg.phenopackets uses write_atomic from this module
     from kg.phenopackets import graph_to_phenopackets

@@ -25,3 +25,4 @@ QC_DIR = QUERIES_DIR / "qc"
 BUILD_DIR = Path(os.environ.get("HISTIOKG_BUILD_DIR") or ROOT / "build")
 BUILD_TTL = BUILD_DIR / "histiokg.ttl"
 BUILD_INFERRED = BUILD_DIR / "histiokg-inferred.ttl"
+BUILD_GAPS = BUILD_DIR / "terminology-gaps.tsv"
