@@ -37,8 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg.cases import Case
-from kg.namespaces import contract
-from kg.queries import run_query
+from kg.queries import alteration_genes, run_query
 from kg.store import KnowledgeGraph
 from kg.terms import TermIndex, UnknownTermError
 
@@ -204,11 +203,9 @@ def load_profiles(graph: KnowledgeGraph) -> Profiles:
         elif pct and row.percent is None:
             row.percent = float(pct)
         row.sources.add(source)
-    genes: dict[str, set[str]] = defaultdict(set)
-    for alteration, gene in run_query("alteration-genes", graph).rows:
-        genes[alteration].add(gene)
-    labels = {contract(k): v for k, v in graph.labels().items()}
-    return Profiles(dict(rows), dict(genes), labels, essential)
+    genes = alteration_genes(graph)
+    labels = graph.curie_labels()
+    return Profiles(dict(rows), genes, labels, essential)
 
 
 def _llr(theta: float, kind: str) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.namespaces import contract
 from kg.queries import run_query
 from kg.store import KnowledgeGraph
 
@@ -45,7 +44,7 @@ class DrugOption:
 
 def drug_options(graph: KnowledgeGraph, alteration: str, disorder: str) -> list[DrugOption]:
     """Drugs acting on ``alteration`` (a fusion, variant or gene), best evidence first."""
-    labels = {contract(k): v for k, v in graph.labels().items()}
+    labels = graph.curie_labels()
     out = []
     table = run_query("drug-options", graph, alteration=alteration, disorder=disorder)
     for drug, target, classes, approvals, level, level_sources, cns, cns_sources in table.rows:

@@ -145,6 +145,14 @@ def bindings_for(query: QueryFile, given: Mapping[str, str]) -> dict[str, str]:
     return values
 
 
+def alteration_genes(graph: KnowledgeGraph) -> dict[str, set[str]]:
+    """Map each fusion or variant CURIE to the gene(s) it involves."""
+    genes: dict[str, set[str]] = {}
+    for alteration, gene in run_query("alteration-genes", graph).rows:
+        genes.setdefault(alteration, set()).add(gene)
+    return genes
+
+
 def run_query(
     name: str, graph: KnowledgeGraph, root: Path = paths.QUERIES_DIR, **bindings: str
 ) -> ResultTable:

@@ -16,11 +16,9 @@ Every result lists the shared and the differing features, so a clinician sees wh
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kg.namespaces import contract
-from kg.queries import run_query
+from kg.queries import alteration_genes, run_query
 from kg.store import KnowledgeGraph
 
 WEIGHTS = {"driver": 3.0, "markers": 2.0, "sites": 1.0, "age": 1.0}
@@ -53,9 +51,7 @@ class Similar:
 
 def case_features(graph: KnowledgeGraph) -> dict[str, CaseFeatures]:
     """Features of every case in the graph."""
-    genes: dict[str, set[str]] = defaultdict(set)
-    for alteration, gene in run_query("alteration-genes", graph).rows:
-        genes[alteration].add(gene)
+    genes = alteration_genes(graph)
     out: dict[str, CaseFeatures] = {}
     for case, kind, feature, value in run_query("case-features", graph).rows:
         f = out.setdefault(case, CaseFeatures(case))
@@ -131,7 +127,7 @@ def similar_cases(graph: KnowledgeGraph, case: str, top: int = 5) -> list[Simila
     feats = case_features(graph)
     if case not in feats:
         raise LookupError(f"no case {case!r}; cases: {', '.join(sorted(feats))}")
-    labels = {contract(k): v for k, v in graph.labels().items()}
+    labels = graph.curie_labels()
     out = [compare(feats[case], f, labels) for c, f in feats.items() if c != case]
     out.sort(key=lambda s: (-s.score, s.case))
     return out[:top]

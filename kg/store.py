@@ -94,6 +94,10 @@ class KnowledgeGraph:
             out.setdefault(str(s), str(o))
         return out
 
+    def curie_labels(self) -> dict[str, str]:
+        """Map CURIE (or IRI where no prefix fits) -> rdfs:label."""
+        return {contract(k): v for k, v in self.labels().items()}
+
     def rdflib_graph(self) -> Graph:
         """The rdflib graph, for consumers that need an rdflib object (SHACL, serialisers)."""
         return self._graph
