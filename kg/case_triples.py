@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -128,14 +129,12 @@ def _pathology(w: _CaseWriter) -> None:
         w.fact(node, HKG.assay, iri(im.assay), im.evidence)
         for shown in im.showed:
             w.fact(node, HKG.showed, iri(shown), im.evidence)
-    repeated = {
-        m.marker for m in case.markers if sum(x.marker == m.marker for x in case.markers) > 1
-    }
+    tests_per_marker = Counter(m.marker for m in case.markers)
     for m in case.markers:
         text = f"{w.label(m.marker)} {m.intensity + ' ' if m.intensity else ''}{m.result}"
         # one node per test: a marker tested on different specimens gets one node per specimen set
         suffix = f"mr-{slug(m.marker)}"
-        if m.marker in repeated:
+        if tests_per_marker[m.marker] > 1:
             suffix += "-" + "-".join(m.specimens or ("unspecified",))
         node = w.part(suffix, HKG.MarkerResult, text)
         w.fact(c, HKG.has_marker_result, node, m.evidence)

@@ -14,6 +14,7 @@ from rdflib import Graph
 from kg import __version__
 from kg.interchange import graphml_bytes, kgx_tables
 from kg.namespaces import PREFIXES
+from kg.queries import run_query
 from kg.store import KnowledgeGraph
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")
@@ -103,8 +104,6 @@ def write_turtle(graph: KnowledgeGraph, path: Path) -> int:
 
 def gap_report_bytes(graph: KnowledgeGraph) -> bytes:
     """The terminology-gap report: every project term (no standard ID) and why, as TSV."""
-    from kg.queries import run_query
-
     table = run_query("terminology-gaps", graph)
     lines = ["\t".join(table.columns)]
     lines += [
@@ -129,7 +128,7 @@ def write_kgx(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
 
 
 def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
-    """Every release artefact by relative path (phenopackets added when available)."""
+    """Every release artefact by relative path, one Phenopacket per case included."""
     nodes, edges = kgx_tables(graph)
     files = {
         "histiokg.ttl": turtle_bytes(graph),
@@ -149,7 +148,7 @@ def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
     return files
 
 
-def manifest_bytes(graph: KnowledgeGraph, files: dict[str, bytes], counts: dict[str, int]) -> bytes:
+def manifest_bytes(files: dict[str, bytes], counts: dict[str, int]) -> bytes:
     """A manifest: version, counts and the SHA-256 and size of every file."""
     doc = {
         "name": "histiokg",
@@ -166,7 +165,7 @@ def manifest_bytes(graph: KnowledgeGraph, files: dict[str, bytes], counts: dict[
 def write_release(graph: KnowledgeGraph, out_dir: Path, counts: dict[str, int]) -> list[Path]:
     """Write the release bundle into ``out_dir`` as a whole: built beside it, then renamed."""
     files = release_files(graph)
-    files["manifest.json"] = manifest_bytes(graph, files, counts)
+    files["manifest.json"] = manifest_bytes(files, counts)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
     try:
