@@ -5,8 +5,8 @@ Run: .venv/bin/python examples/differential_diagnosis.py ALK+ CD1a- langerin- S1
 
 import sys
 
-from kg.build import build_graph
-from kg.diagnose import parse_findings, rank_disorders
+from kg.answers.diagnose import parse_findings, rank_disorders
+from kg.graph.build import build_graph
 
 built = build_graph()
 tokens = sys.argv[1:] or ["ALK+", "CD1a-", "langerin-", "S100-", "CD68+"]

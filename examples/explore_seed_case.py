@@ -3,11 +3,11 @@
 Run: .venv/bin/python examples/explore_seed_case.py
 """
 
-from kg.build import build_graph
-from kg.options import case_options
-from kg.queries import run_query
-from kg.similarity import similar_cases
-from kg.traverse import shortest_paths
+from kg.answers.options import case_options
+from kg.answers.similarity import similar_cases
+from kg.answers.traverse import shortest_paths
+from kg.graph.build import build_graph
+from kg.graph.queries import run_query
 
 CASE = "hkgd:seed-alk-h-infant"
 built = build_graph()

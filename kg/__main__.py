@@ -1,5 +1,5 @@
 """Run the histiokg CLI as python -m kg."""
 
-from kg.cli import main
+from kg.cli.main import main
 
 raise SystemExit(main())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import Built, build_graph
+from kg.graph.build import Built, build_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"

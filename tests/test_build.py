@@ -1,7 +1,7 @@
 from rdflib import RDF, Literal, URIRef
 
-from kg.namespaces import HKG, HKGD, iri
-from kg.validate import validate_graph
+from kg.checks.validate import validate_graph
+from kg.core.namespaces import HKG, HKGD, iri
 
 
 def test_mini_graph_is_valid(mini) -> None:
@@ -41,7 +41,7 @@ def test_negative_marker_result_is_a_fact(mini) -> None:
 def test_one_marker_on_two_specimens_gives_two_results(tmp_path) -> None:
     from pathlib import Path
 
-    from kg.build import build_graph
+    from kg.graph.build import build_graph
 
     mini = Path(__file__).parent / "fixtures" / "mini"
     text = (mini / "cases" / "mini-case.yaml").read_text(encoding="utf-8")

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.cases import load_case
-from kg.errors import CaseError
+from kg.core.errors import CaseError
+from kg.sources.cases import load_case
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

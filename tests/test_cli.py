@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import paths
-from kg.cli import cli, main
+from kg.cli.main import cli, main
+from kg.core import paths
 
 COMMANDS = [
     "build",

@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.curation import STATEMENT_COLUMNS, TERM_COLUMNS, load_curation
-from kg.errors import CurationError
+from kg.core.errors import CurationError
+from kg.sources.curation import load_curation
+from kg.sources.vocabulary import STATEMENT_COLUMNS, TERM_COLUMNS
 
 TERM_HEADER = "\t".join(TERM_COLUMNS)
 STMT_HEADER = "\t".join(STATEMENT_COLUMNS)

@@ -4,8 +4,7 @@ import itertools
 
 import pytest
 
-from kg.cases import load_case
-from kg.diagnose import (
+from kg.answers.diagnose import (
     Finding,
     FindingParseError,
     findings_from_case,
@@ -14,8 +13,9 @@ from kg.diagnose import (
     parse_findings,
     rank_disorders,
 )
-from kg.paths import CASES_DIR
-from kg.terms import UnknownTermError
+from kg.core.paths import CASES_DIR
+from kg.sources.cases import load_case
+from kg.sources.terms import UnknownTermError
 
 ALKH, LCH, RDD, JXG = "MONDO:0022338", "MONDO:0018310", "MONDO:0006412", "MONDO:0015534"
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from kg import paths
+from kg.core import paths
 
 EXAMPLES = sorted((paths.ROOT / "examples").glob("*.py"))
 EXPECTED = {

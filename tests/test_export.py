@@ -7,10 +7,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic, to_isomorphic
 
-from kg.export import jsonld_bytes, ntriples_bytes, turtle_bytes, write_atomic
+from kg.core.files import write_atomic
+from kg.formats.rdf import jsonld_bytes, ntriples_bytes, turtle_bytes
 
 BUILD_SNIPPET = (
-    "import sys; from kg.build import build_graph; from kg.export import turtle_bytes; "
+    "import sys; from kg.graph.build import build_graph; from kg.formats.rdf import turtle_bytes; "
     "sys.stdout.buffer.write(turtle_bytes(build_graph().graph))"
 )
 
@@ -67,7 +68,7 @@ def test_graphml_read_back_by_networkx_matches_the_projection(built) -> None:
 
     import networkx as nx
 
-    from kg.interchange import graphml_bytes, sorted_projection
+    from kg.formats.interchange import graphml_bytes, sorted_projection
 
     back = nx.read_graphml(io.BytesIO(graphml_bytes(built.graph)), force_multigraph=True)
     projection = sorted_projection(built.graph)
@@ -81,7 +82,7 @@ def test_graphml_read_back_by_networkx_matches_the_projection(built) -> None:
 def test_kgx_tables_use_biolink_and_cite_publications(built) -> None:
     import csv
 
-    from kg.interchange import kgx_tables, sorted_projection
+    from kg.formats.interchange import kgx_tables, sorted_projection
 
     nodes_tsv, edges_tsv = kgx_tables(built.graph)
     nodes = list(csv.DictReader(nodes_tsv.decode().splitlines(), delimiter="\t"))
@@ -103,7 +104,7 @@ def test_release_bundle_has_every_format_and_a_true_manifest(built, tmp_path: Pa
     import hashlib
     import json
 
-    from kg.export import write_release
+    from kg.formats.release import write_release
 
     out = tmp_path / "release"
     written = write_release(built.graph, out, {"triples": len(built.graph)})

@@ -1,6 +1,6 @@
 """The domain knowledge base holds the counts the issue asks for, and every fact is cited."""
 
-from kg.export import gap_report_bytes
+from kg.formats.release import gap_report_bytes
 
 HISTIOCYTIC = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -3,8 +3,8 @@ import re
 import pytest
 from rdflib import OWL, RDF, Graph, URIRef
 
-from kg import paths
-from kg.namespaces import (
+from kg.core import paths
+from kg.core.namespaces import (
     ONTOLOGY_IRI,
     PREFIXES,
     UnknownPrefixError,

@@ -1,6 +1,6 @@
 """Treatment options for a case's driver, ordered by evidence."""
 
-from kg.options import case_options, drug_options
+from kg.answers.options import case_options, drug_options
 
 
 def test_seed_case_gets_alk_inhibitors_not_approved_with_case_series(built) -> None:

@@ -11,9 +11,9 @@ from google.protobuf import json_format
 from phenopackets.schema.v2.phenopackets_pb2 import Phenopacket
 from rdflib import Graph, URIRef
 
-from kg.errors import CaseError
-from kg.namespaces import HKGD
-from kg.phenopackets import (
+from kg.core.errors import CaseError
+from kg.core.namespaces import HKGD
+from kg.formats.phenopackets import (
     graph_to_phenopackets,
     phenopacket_to_case,
     phenopacket_to_case_triples,

@@ -5,11 +5,12 @@ import pytest
 from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 
-from kg import paths
-from kg.build import load_ontology
-from kg.errors import QueryError
-from kg.queries import bindings_for, find_query, load_queries, run_query
-from kg.store import KnowledgeGraph
+from kg.core import paths
+from kg.core.errors import QueryError
+from kg.graph.build import load_ontology
+from kg.graph.queries import run_query
+from kg.graph.store import KnowledgeGraph
+from kg.sources.query_files import bindings_for, find_query, load_queries
 
 QUERIES = load_queries()
 CQ = sorted(n for n, q in QUERIES.items() if q.kind == "cq")

@@ -5,7 +5,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from kg import paths
+from kg.core import paths
 
 README = (paths.ROOT / "README.md").read_text(encoding="utf-8")
 

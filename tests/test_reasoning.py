@@ -13,12 +13,13 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
-from kg import paths
-from kg.build import Built, build_graph
-from kg.errors import InconsistentOntologyError
-from kg.namespaces import HKG, HKGD, OBO, iri
-from kg.reasoning import REASONING, Inferences, find_clashes, reason, translate, write_inferred
-from kg.uberon_slice import SLICE_IRI, SLICE_PATH, data_seeds
+from kg.answers.reasoning import REASONING, Inferences, find_clashes, reason, translate
+from kg.core import paths
+from kg.core.errors import InconsistentOntologyError
+from kg.core.namespaces import HKG, HKGD, OBO, iri
+from kg.formats.rdf import write_inferred
+from kg.graph.build import Built, build_graph
+from kg.sources.uberon import SLICE_IRI, SLICE_PATH, data_seeds
 
 pytestmark = pytest.mark.reasoner
 

@@ -1,6 +1,6 @@
 import pytest
 
-from kg.similarity import CaseFeatures, compare, similar_cases
+from kg.answers.similarity import CaseFeatures, compare, similar_cases
 
 
 def test_similar_cases_to_the_seed_share_the_driver(built) -> None:

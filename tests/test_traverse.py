@@ -1,4 +1,4 @@
-from kg.traverse import resolve_node, shortest_paths, to_networkx
+from kg.answers.traverse import resolve_node, shortest_paths, to_networkx
 
 
 def test_projection_has_only_iri_nodes_and_predicate_keys(mini) -> None:
@@ -40,8 +40,8 @@ def test_path_through_the_driver_when_evidence_edges_are_excluded(mini) -> None:
 
 
 def test_ancestors_and_descendants_agree_with_sparql_property_paths(built) -> None:
-    from kg.queries import run_query
-    from kg.traverse import ancestors, descendants
+    from kg.answers.traverse import ancestors, descendants
+    from kg.graph.queries import run_query
 
     sparql = {row[0] for row in run_query("cq40", built.graph, parent="MONDO:0002637").rows}
     assert set(descendants(built.graph, "MONDO:0002637")) == sparql
@@ -53,7 +53,7 @@ def test_ancestors_and_descendants_agree_with_sparql_property_paths(built) -> No
 
 
 def test_neighbours_filtered_by_type_and_predicate(built) -> None:
-    from kg.traverse import neighbours
+    from kg.answers.traverse import neighbours
 
     drugs = neighbours(built.graph, "HGNC:427", 1, ("hkg:has_target",), ("hkg:Drug",))
     assert drugs and all(e.predicate == "hkg:has_target" and e.object == "HGNC:427" for e in drugs)
@@ -61,7 +61,7 @@ def test_neighbours_filtered_by_type_and_predicate(built) -> None:
 
 
 def test_hubs_are_sorted_by_degree(built) -> None:
-    from kg.traverse import hubs
+    from kg.answers.traverse import hubs
 
     found = hubs(built.graph, top=5)
     assert len(found) == 5

@@ -11,11 +11,13 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 import networkx as nx
 
-from kg.store import KnowledgeGraph
-from kg.traverse import to_networkx
+from kg.answers.traverse import to_networkx
+from kg.core.files import write_atomic
+from kg.graph.store import KnowledgeGraph
 
 _BIOLINK_MAP = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -126,3 +128,13 @@ def kgx_tables(graph: KnowledgeGraph) -> tuple[bytes, bytes]:
             )
         )
     return table(NODE_COLUMNS, nodes), table(EDGE_COLUMNS, edges)
+
+
+def write_kgx(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
+    """Write KGX nodes.tsv and edges.tsv into ``out_dir``."""
+    nodes, edges = kgx_tables(graph)
+    written = []
+    for name, data in (("nodes.tsv", nodes), ("edges.tsv", edges)):
+        write_atomic(out_dir / name, data)
+        written.append(out_dir / name)
+    return written

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.namespaces import contract, expand
-from kg.store import KnowledgeGraph
+from kg.core.namespaces import contract, expand
+from kg.graph.store import KnowledgeGraph
 
 #: Predicates projected into networkx, besides every hkg:requires_provenance predicate.
 STRUCTURAL = (

@@ -19,10 +19,11 @@ from typing import Any
 import jsonschema
 import yaml
 
-from kg import paths
-from kg.curation import PREDICATES, rel
-from kg.errors import CaseError, Problem
-from kg.terms import TermIndex, UnknownTermError
+from kg.core import paths
+from kg.core.errors import CaseError, Problem
+from kg.core.paths import rel
+from kg.sources.terms import TermIndex, UnknownTermError
+from kg.sources.vocabulary import PREDICATES
 
 DEFAULT_EVIDENCE = "ECO:0000304"
 FORMAT = "histiokg-case/1"

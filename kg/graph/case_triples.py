@@ -8,10 +8,10 @@ from collections import Counter
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.cases import Case, Evidence
-from kg.namespaces import HKG, HKGD, HKGT, iri
-from kg.terms import TermIndex
-from kg.triples import add_assertion, assertion_iri, decimal_literal, source_iri
+from kg.core.namespaces import HKG, HKGD, HKGT, iri
+from kg.graph.triples import add_assertion, assertion_iri, decimal_literal, source_iri
+from kg.sources.cases import Case, Evidence
+from kg.sources.terms import TermIndex
 
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 

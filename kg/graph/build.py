@@ -8,14 +8,15 @@ from pathlib import Path
 
 from rdflib import BNode, Graph
 
-from kg import paths
-from kg.case_triples import case_to_triples
-from kg.cases import Case, load_cases
-from kg.curation import Curation, load_curation
-from kg.errors import CurationError, Problem
-from kg.store import KnowledgeGraph
-from kg.terms import TermIndex
-from kg.triples import curation_to_triples, publication_to_triples
+from kg.core import paths
+from kg.core.errors import CurationError, Problem
+from kg.graph.case_triples import case_to_triples
+from kg.graph.store import KnowledgeGraph
+from kg.graph.triples import curation_to_triples, publication_to_triples
+from kg.sources.cases import Case, load_cases
+from kg.sources.curation import load_curation
+from kg.sources.records import Curation
+from kg.sources.terms import TermIndex
 
 
 @dataclass

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 PACKAGE = ROOT / "kg"
 ONTOLOGY_DIR = ROOT / "ontology"
 ONTOLOGY = ONTOLOGY_DIR / "histiokg.ttl"
@@ -26,3 +26,11 @@ BUILD_DIR = Path(os.environ.get("HISTIOKG_BUILD_DIR") or ROOT / "build")
 BUILD_TTL = BUILD_DIR / "histiokg.ttl"
 BUILD_INFERRED = BUILD_DIR / "histiokg-inferred.ttl"
 BUILD_GAPS = BUILD_DIR / "terminology-gaps.tsv"
+
+
+def rel(path: Path) -> str:
+    """Path relative to the project root where possible, for messages."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)

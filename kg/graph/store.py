@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import ResultRow
 
-from kg.namespaces import PREFIXES, contract, iri
+from kg.core.namespaces import PREFIXES, contract, iri
 
 Cell = str
 

@@ -1,9 +1,10 @@
 """GA4GH Phenopacket v2 export and import of cases (mapping and its limits: docs/phenopackets.md).
 
 Export reads each case subgraph of a built graph with SPARQL and writes one Phenopacket v2 JSON
-document per case; import reads a Phenopacket back into a :class:`~kg.cases.Case` and hands it to
-:func:`~kg.case_triples.case_to_triples`, so imported cases use exactly the predicates of curated
-ones. Protobuf objects stay inside this module: callers see JSON text, dicts and Cases.
+document per case; import reads a Phenopacket back into a :class:`~kg.sources.cases.Case` and
+hands it to :func:`~kg.graph.case_triples.case_to_triples`, so imported cases use exactly the
+predicates of curated ones. Protobuf objects stay inside this module: callers see JSON text,
+dicts and Cases.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from google.protobuf import json_format  # type: ignore[import-untyped]
 from phenopackets.schema.v2.phenopackets_pb2 import Phenopacket  # type: ignore[import-untyped]
 from rdflib import RDF, Graph
 
-# the module, not the function: kg.export may import this module for release bundles
-from kg import __version__, export
-from kg.case_triples import case_to_triples
-from kg.cases import (
+from kg import __version__
+from kg.core.errors import CaseError, Problem
+from kg.core.files import write_atomic
+from kg.core.namespaces import HKG, HKGD, PREFIXES, expand, is_known_curie
+from kg.graph.case_triples import case_to_triples
+from kg.graph.store import KnowledgeGraph
+from kg.sources.cases import (
     DEFAULT_EVIDENCE,
     Biopsy,
     Case,
@@ -37,11 +41,8 @@ from kg.cases import (
     Response,
     TreatmentLine,
 )
-from kg.curation import Term
-from kg.errors import CaseError, Problem
-from kg.namespaces import HKG, HKGD, PREFIXES, expand, is_known_curie
-from kg.store import KnowledgeGraph
-from kg.terms import TermIndex
+from kg.sources.records import Term
+from kg.sources.terms import TermIndex
 
 SCHEMA_VERSION = "2.0"
 Json = dict[str, Any]
@@ -380,8 +381,8 @@ def _checked(doc: Json) -> str:
 def graph_to_phenopackets(graph: KnowledgeGraph, created: str | None = None) -> dict[str, str]:
     """One Phenopacket v2 JSON document per case of a built graph, keyed by case id.
 
-    >>> from kg.build import build_graph
-    >>> from kg.paths import ROOT
+    >>> from kg.graph.build import build_graph
+    >>> from kg.core.paths import ROOT
     >>> mini = build_graph(ROOT / "tests/fixtures/mini/curated", ROOT / "tests/fixtures/mini/cases")
     >>> packets = graph_to_phenopackets(mini.graph, created="2026-01-01T00:00:00Z")
     >>> json.loads(packets["mini-case"])["subject"]
@@ -402,7 +403,7 @@ def write_phenopackets(
     written = []
     for case_id, text in sorted(graph_to_phenopackets(graph, created).items()):
         path = out_dir / f"{case_id}.json"
-        export.write_atomic(path, text.encode("utf-8"))
+        write_atomic(path, text.encode("utf-8"))
         written.append(path)
     return written
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from kg.queries import alteration_genes, run_query
-from kg.store import KnowledgeGraph
+from kg.graph.queries import alteration_genes, run_query
+from kg.graph.store import KnowledgeGraph
 
 WEIGHTS = {"driver": 3.0, "markers": 2.0, "sites": 1.0, "age": 1.0}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.queries import run_query
-from kg.store import KnowledgeGraph
+from kg.graph.queries import run_query
+from kg.graph.store import KnowledgeGraph
 
 #: Evidence levels from strongest to weakest; '' means nothing curated for this disorder.
 LEVELS = ("approved", "guideline", "trial", "case-series", "case-report", "")

@@ -15,8 +15,9 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.curation import QUALIFIERS, Curation, Publication, Statement, Term
-from kg.namespaces import HKG, HKGD, OBO, OIO, iri, is_known_curie
+from kg.core.namespaces import HKG, HKGD, OBO, OIO, iri, is_known_curie
+from kg.sources.records import Curation, Publication, Statement, Term
+from kg.sources.vocabulary import QUALIFIERS
 
 CATEGORY_CLASS: dict[str, URIRef] = {
     "disease": HKG.Disease,

@@ -7,7 +7,6 @@ Each file in queries/cq and queries/qc stays valid SPARQL: its metadata are comm
     #+ params: ?case (IRI of a case; default hkgd:seed-alk-h-infant)
     #+ returns: ?alteration ?five_prime ?three_prime, one row per alteration
 
-Parameters are bound with initBindings, never by string templating.
 """
 
 from __future__ import annotations
@@ -18,10 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import paths
-from kg.curation import rel
-from kg.errors import Problem, QueryError
-from kg.store import KnowledgeGraph, ResultTable
+from kg.core import paths
+from kg.core.errors import Problem, QueryError
+from kg.core.paths import rel
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"\?(\w+)\s*\(([^)]*)\)")
@@ -143,19 +141,3 @@ def bindings_for(query: QueryFile, given: Mapping[str, str]) -> dict[str, str]:
             ]
         )
     return values
-
-
-def alteration_genes(graph: KnowledgeGraph) -> dict[str, set[str]]:
-    """Map each fusion or variant CURIE to the gene(s) it involves."""
-    genes: dict[str, set[str]] = {}
-    for alteration, gene in run_query("alteration-genes", graph).rows:
-        genes.setdefault(alteration, set()).add(gene)
-    return genes
-
-
-def run_query(
-    name: str, graph: KnowledgeGraph, root: Path = paths.QUERIES_DIR, **bindings: str
-) -> ResultTable:
-    """Run a named query with parameters bound (defaults from its header)."""
-    query = find_query(name, root)
-    return graph.select(query.text, bindings_for(query, bindings))

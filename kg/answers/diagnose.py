@@ -36,10 +36,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kg.cases import Case
-from kg.queries import alteration_genes, run_query
-from kg.store import KnowledgeGraph
-from kg.terms import TermIndex, UnknownTermError
+from kg.graph.queries import alteration_genes, run_query
+from kg.graph.store import KnowledgeGraph
+from kg.sources.cases import Case
+from kg.sources.terms import TermIndex, UnknownTermError
 
 #: A qualitative row counts as this many concordant cases (then Laplace-smoothed like counts).
 QUALITATIVE_N = 3

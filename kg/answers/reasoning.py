@@ -32,8 +32,9 @@ as it is:
 Literals whose datatype is outside OWL 2's (``xsd:date``, ...) are ignored by HermiT rather than
 rejected.
 
-HermiT's inconsistency carries no explanation; :class:`~kg.errors.InconsistentOntologyError` names
-the individuals that clash in the asserted triples (a functional property with two values known to
+HermiT's inconsistency carries no explanation;
+:class:`~kg.core.errors.InconsistentOntologyError` names the individuals that clash in the
+asserted triples (a functional property with two values known to
 differ, or types declared disjoint), e.g. a marker result both positive and negative.
 """
 
@@ -51,12 +52,10 @@ import owlready2
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from kg import paths
-from kg.errors import InconsistentOntologyError, KGError
-from kg.export import turtle_bytes, write_atomic
-from kg.namespaces import BASE, HKG, HKGD, PREFIXES, contract
-from kg.store import KnowledgeGraph
-from kg.uberon_slice import SLICE_PATH
+from kg.core import paths
+from kg.core.errors import InconsistentOntologyError, KGError
+from kg.core.namespaces import BASE, HKG, HKGD, PREFIXES, contract
+from kg.graph.store import KnowledgeGraph
 
 DEFINED_CLASSES = paths.DEFINED_CLASSES
 #: Fresh site individuals live here; nothing in this namespace leaves this module.
@@ -115,12 +114,12 @@ def site_individual(case: URIRef, site: URIRef) -> URIRef:
 def translate(
     graph: KnowledgeGraph,
     defined: Path = DEFINED_CLASSES,
-    uberon: Path = SLICE_PATH,
+    uberon: Path = paths.UBERON_SLICE,
 ) -> Graph:
     """The reasoner's input: the built graph plus defined classes and UBERON, made OWL DL.
 
     ``defined`` and ``uberon`` are added unless the graph already holds an ontology of the same
-    IRI (``kg.build.load_ontology`` merges both into the TBox), so no axiom is loaded twice.
+    IRI (``kg.graph.build.load_ontology`` merges both into the TBox), so no axiom is loaded twice.
     """
     g = Graph()
     for s, p, o in graph.rdflib_graph():
@@ -270,7 +269,7 @@ def _new_types(world: Any, g: Graph, individuals: Iterable[URIRef]) -> dict[URIR
 def reason(
     graph: KnowledgeGraph,
     defined: Path = DEFINED_CLASSES,
-    uberon: Path = SLICE_PATH,
+    uberon: Path = paths.UBERON_SLICE,
 ) -> Inferences:
     """Classify the built graph with HermiT and return what it inferred.
 
@@ -313,10 +312,3 @@ def reason(
         if isinstance(c, URIRef)
     }
     return Inferences(memberships, inferred, unsatisfiable, seconds)
-
-
-def write_inferred(result: Inferences, path: Path) -> int:
-    """Write the inferred triples as Turtle to ``path`` atomically; return the bytes written."""
-    data = turtle_bytes(KnowledgeGraph(result.inferred))
-    write_atomic(path, data)
-    return len(data)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyshacl
 from rdflib import Graph
 
-from kg import paths
-from kg.queries import load_queries
-from kg.store import KnowledgeGraph, ResultTable
+from kg.core import paths
+from kg.graph.store import KnowledgeGraph, ResultTable
+from kg.sources.query_files import load_queries
 
 
 @dataclass

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kg.curation import Term
-from kg.namespaces import split_curie
+from kg.core.namespaces import split_curie
+from kg.sources.records import Term
 
 _SPACE = re.compile(r"[\s_]+")
 

@@ -1,0 +1,169 @@
+"""Clinical commands: differential diagnosis, treatment options, checking and adding case files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.answers.diagnose import (
+    FindingParseError,
+    findings_from_case,
+    parse_age,
+    parse_findings,
+    rank_disorders,
+)
+from kg.answers.options import case_options, drug_options
+from kg.cli.common import (
+    cli,
+    err,
+    format_table,
+    load_built,
+)
+from kg.core import paths
+from kg.core.files import write_atomic
+from kg.core.paths import rel
+from kg.graph.build import Built
+from kg.graph.store import ResultTable
+from kg.sources.cases import load_case
+from kg.sources.terms import UnknownTermError
+
+
+@cli.command()
+@click.argument("markers", nargs=-1)
+@click.option(
+    "--case", "case_file", type=click.Path(exists=True, path_type=Path), help="A case file."
+)
+@click.option("--age", help="Age at presentation, e.g. 2m, 6w, 45y.")
+@click.option("--alteration", "alterations", multiple=True, help="A driver found, e.g. KIF5B-ALK.")
+@click.option("--site", "sites", multiple=True, help="An involved site, e.g. skin.")
+@click.option("--finding", "features", multiple=True, help="A finding, e.g. emperipolesis.")
+@click.option("--top", default=5, show_default=True)
+@click.option("--explain/--no-explain", default=True, show_default=True)
+def diagnose(
+    markers: tuple[str, ...],
+    case_file: Path | None,
+    age: str | None,
+    alterations: tuple[str, ...],
+    sites: tuple[str, ...],
+    features: tuple[str, ...],
+    top: int,
+    explain: bool,
+) -> None:
+    """Rank histiocytic disorders by fit to a marker profile (method: docs/methods.md).
+
+    Example: histiokg diagnose ALK+ CD1a- langerin- S100- CD68+ --age 2m --alteration KIF5B-ALK
+    """
+    built = load_built()
+    years: float | None
+    try:
+        if case_file is not None:
+            findings, years = findings_from_case(load_case(case_file, built.index), built.index)
+        else:
+            findings = parse_findings(markers, built.index, alterations, sites, features)
+            years = parse_age(age) if age else None
+    except (UnknownTermError, FindingParseError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not findings:
+        raise click.UsageError("give at least one finding, e.g. ALK+ CD1a-")
+    for r in rank_disorders(built.graph, findings, years)[:top]:
+        click.echo(
+            f"{r.rank}. {r.label} ({r.disease})  score {r.score:+.2f}  p {r.probability:.3f}"
+        )
+        if not explain:
+            continue
+        for title, items in (("supports", r.supports), ("contradicts", r.contradicts)):
+            for c in items:
+                cite = f" [{'; '.join(c.sources)}]" if c.sources else ""
+                click.echo(f"   {title}: {c.finding}: {c.expectation} ({c.llr:+.2f}){cite}")
+        for c in r.missing:
+            click.echo(f"   not tested: {c.finding} ({c.expectation}) [{'; '.join(c.sources)}]")
+
+
+@cli.command()
+@click.argument("target")
+@click.option(
+    "--disorder", help="With an alteration as TARGET: the disorder to judge evidence for."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table")
+def options(target: str, disorder: str | None, fmt: str) -> None:
+    """Drugs acting on a case's drivers (or an alteration), ordered by evidence for the disorder.
+
+    Example: histiokg options hkgd:seed-alk-h-infant
+    """
+    built = load_built()
+    if disorder:
+        found = drug_options(
+            built.graph, _resolve_any(built, target), _resolve_any(built, disorder)
+        )
+    else:
+        found = case_options(built.graph, target)
+    table = ResultTable(
+        (
+            "drug",
+            "target",
+            "approved_for_disorder",
+            "evidence_level",
+            "evidence_sources",
+            "approvals",
+            "classes",
+            "cns",
+        ),
+        tuple(
+            (
+                o.label,
+                o.target_label,
+                "yes" if o.approved_for_disorder else "no",
+                o.evidence_level or "none curated",
+                "; ".join(o.evidence_sources),
+                " | ".join(o.approvals),
+                "; ".join(o.classes),
+                "; ".join(o.cns_sources),
+            )
+            for o in found
+        ),
+    )
+    click.echo(format_table(table, fmt))
+
+
+def _resolve_any(built: Built, name: str) -> str:
+    try:
+        return built.index.resolve(name, ("gene_fusion", "sequence_variant", "gene", "disease"))
+    except UnknownTermError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@cli.group()
+def case() -> None:
+    """Check and add case files.
+
+    Example: histiokg case check my-case.yaml
+    """
+
+
+@case.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def case_check(file: Path) -> None:
+    """Check a case file and list every problem at once (exit 2 if any).
+
+    Example: histiokg case check kg/data/cases/seed-alk-h-infant.yaml
+    """
+    built = load_built()
+    checked = load_case(file, built.index)
+    click.echo(f"{file}: OK ({checked.id}; {len(checked.markers)} marker results)")
+
+
+@case.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def case_add(file: Path) -> None:
+    """Check a case file and, only if it is valid and its id is new, copy it into kg/data/cases.
+
+    Example: histiokg case add new-case.yaml
+    """
+    built = load_built()
+    checked = load_case(file, built.index)
+    if any(c.id == checked.id for c in built.cases):
+        raise click.UsageError(f"a case with id {checked.id!r} is already in {paths.CASES_DIR}")
+    target = paths.CASES_DIR / f"{checked.id}.yaml"
+    write_atomic(target, file.read_bytes())
+    err(f"added {rel(target)}; run 'histiokg validate' to rebuild and check the graph")

@@ -1,0 +1,113 @@
+"""What every command shares: the command group, output helpers, building and validating."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.checks.validate import validate_graph
+from kg.core import paths
+from kg.core.errors import ValidationError
+from kg.core.files import write_atomic
+from kg.core.paths import rel
+from kg.formats.release import gap_report_bytes
+from kg.graph.build import Built, build_graph
+from kg.graph.store import ResultTable
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def err(message: str) -> None:
+    """Print to stderr."""
+    click.echo(message, err=True)
+
+
+def format_table(table: ResultTable, fmt: str) -> str:
+    """Render query results as an aligned table, TSV or JSON."""
+    if fmt == "json":
+        return json.dumps(table.as_dicts(), indent=2, ensure_ascii=False)
+    if fmt == "tsv":
+        lines = ["\t".join(table.columns)] + ["\t".join(row) for row in table.rows]
+        return "\n".join(lines)
+    if not table.rows:
+        return "(no rows)"
+    width = [
+        min(60, max(len(c), *(len(r[i]) for r in table.rows))) for i, c in enumerate(table.columns)
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            (c if len(c) <= w else c[: w - 1] + "…").ljust(w)
+            for c, w in zip(cells, width, strict=True)
+        ).rstrip()
+
+    out = [line(table.columns), line(["-" * w for w in width])]
+    out += [line(r) for r in table.rows]
+    return "\n".join(out)
+
+
+def load_built() -> Built:
+    """Build the graph from the sources, saying so on stderr."""
+    err("building the graph ...")
+    built = build_graph()
+    err(
+        f"built {len(built.graph)} triples from {len(built.curation.statements)} curated "
+        "statements "
+        f"and {len(built.cases)} case(s)"
+    )
+    return built
+
+
+def check_built(built: Built) -> None:
+    """Validate a built graph; raise ValidationError if it fails."""
+    report = validate_graph(built.graph)
+    err(report.summary())
+    if not report.ok:
+        raise ValidationError(report.summary(), report.failures)
+
+
+def parse_params(params: Sequence[str]) -> dict[str, str]:
+    """Parse ``--param k=v`` options into a dict."""
+    out: dict[str, str] = {}
+    for item in params:
+        if "=" not in item:
+            raise click.UsageError(f"--param needs k=v, got {item!r}")
+        key, value = item.split("=", 1)
+        out[key.strip().lstrip("?")] = value.strip()
+    return out
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="histiokg")
+@click.option("--stacktrace", is_flag=True, help="Show Python tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, stacktrace: bool) -> None:
+    """histiokg: an open, cited knowledge graph of histiocytic disorders.
+
+    Example: histiokg demo
+    """
+    ctx.obj = {"stacktrace": stacktrace}
+
+
+def write_gaps(built: Built) -> None:
+    """Write build/terminology-gaps.tsv."""
+    data = gap_report_bytes(built.graph)
+    write_atomic(paths.BUILD_GAPS, data)
+    terms = len(data.splitlines()) - 1
+    err(f"wrote {rel(paths.BUILD_GAPS)} ({terms} terms without a standard ID)")

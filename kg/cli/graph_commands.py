@@ -1,0 +1,165 @@
+"""Commands that make, check and write the graph: build, validate, reason, export, release, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.answers.reasoning import reason as run_reasoner
+from kg.answers.traverse import (
+    shortest_paths,
+)
+from kg.cli.common import (
+    check_built,
+    cli,
+    err,
+    format_option,
+    format_table,
+    load_built,
+    write_gaps,
+)
+from kg.core import paths
+from kg.core.paths import rel
+from kg.formats.interchange import write_kgx
+from kg.formats.phenopackets import write_phenopackets
+from kg.formats.rdf import (
+    DIRECTORY_FORMATS,
+    FORMATS,
+    write_graph,
+    write_inferred,
+)
+from kg.formats.release import write_release
+from kg.sources.query_files import bindings_for, load_queries
+
+#: The predicates of a molecular mechanism: case -> driver -> partner gene <- drug target.
+MECHANISM = (
+    "hkg:has_driver_alteration",
+    "hkg:five_prime_partner",
+    "hkg:three_prime_partner",
+    "hkg:variant_of_gene",
+    "hkg:has_target",
+)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), default=paths.BUILD_TTL, show_default=True)
+def build(out: Path) -> None:
+    """Build the graph from ontology/ and kg/data/ and write it as Turtle.
+
+    Example: histiokg build --out build/histiokg.ttl
+    """
+    built = load_built()
+    size = write_graph(built.graph, out, "ttl")
+    err(f"wrote {out} ({size} bytes)")
+    write_gaps(built)
+
+
+@cli.command()
+def validate() -> None:
+    """Build the graph, check its SHACL shapes and run every QC query (exit 1 on failure).
+
+    Example: histiokg validate
+    """
+    check_built(load_built())
+
+
+@cli.command()
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=paths.BUILD_INFERRED, show_default=True
+)
+@click.option(
+    "--extra",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Turtle to add before reasoning (e.g. a hypothesis to check for consistency).",
+)
+def reason(out: Path, extra: Path | None) -> None:
+    """Classify cases with HermiT (OWL); write inferred triples apart from the asserted ones.
+
+    Exit 1 if the ontology plus data is inconsistent, naming the clashing individuals.
+    Example: histiokg reason --out build/histiokg-inferred.ttl
+    """
+    built = load_built()
+    if extra is not None:
+        built.graph.rdflib_graph().parse(extra, format="turtle")
+    result = run_reasoner(built.graph)
+    size = write_inferred(result, out)
+    err(f"HermiT: consistent, {len(result.inferred)} inferred triples in {result.seconds:.1f} s")
+    err(f"wrote {rel(out)} ({size} bytes)")
+    for case_iri, classes in sorted(result.memberships.items()):
+        click.echo(f"{case_iri}\t{', '.join(sorted(classes))}")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, *DIRECTORY_FORMATS]),
+    default="ttl",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="File, or folder.")
+def export(fmt: str, out: Path) -> None:
+    """Export the built graph: ttl, nt, jsonld, graphml (a file) or kgx, phenopacket (a folder).
+
+    Example: histiokg export --format kgx --out build/kgx
+    """
+    built = load_built()
+    if fmt == "kgx":
+        for path in write_kgx(built.graph, out):
+            err(f"wrote {path}")
+        return
+    if fmt == "phenopacket":
+        for path in write_phenopackets(built.graph, out):
+            err(f"wrote {path}")
+        return
+    size = write_graph(built.graph, out, fmt)
+    err(f"wrote {out} ({size} bytes)")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), default=paths.BUILD_DIR / "release")
+def release(out: Path) -> None:
+    """Write every export plus a manifest (counts, SHA-256 checksums) as one folder.
+
+    Example: histiokg release --out build/release
+    """
+    built = load_built()
+    check_built(built)
+    counts = {
+        "triples": len(built.graph),
+        "curated_statements": len(built.curation.statements),
+        "terms": len(built.curation.terms),
+        "cases": len(built.cases),
+    }
+    for path in write_release(built.graph, out, counts):
+        err(f"wrote {path}")
+
+
+@cli.command()
+@format_option
+def demo(fmt: str) -> None:
+    """The main job: build, validate, write build/histiokg.ttl, answer the seed case's questions.
+
+    Example: histiokg demo
+    """
+    built = load_built()
+    check_built(built)
+    size = write_graph(built.graph, paths.BUILD_TTL, "ttl")
+    err(f"wrote {rel(paths.BUILD_TTL)} ({size} bytes)")
+    write_gaps(built)
+    for name, q in load_queries().items():
+        if "seed" not in q.tags:
+            continue
+        click.echo(f"\n== {name}: {q.title}\nQ: {q.question}")
+        click.echo(format_table(built.graph.select(q.text, bindings_for(q, {})), fmt))
+    for title, skip, only in (
+        ("through the evidence for its disorder", ("hkg:discussed_for",), ()),
+        ("through its driver", (), MECHANISM),
+    ):
+        click.echo(f"\n== How does the seed case reach crizotinib {title}?")
+        found = shortest_paths(built.graph, "hkgd:seed-alk-h-infant", "CHEBI:64310", skip, 2, only)
+        for number, edges in enumerate(found, 1):
+            click.echo(f"path {number}:")
+            for edge in edges:
+                click.echo("  " + edge.sentence())

@@ -1,0 +1,58 @@
+"""The ``histiokg`` entry point: registers the command modules, maps errors to exit codes once.
+
+Exit codes: 0 OK; 1 the data fails validation or a QC query returns rows; 2 usage or source error
+(bad file, bad CURIE, unknown query) with file:line and the fix; 3 unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+
+# Importing the command modules registers their commands on the group.
+from kg.cli import ask, clinical, graph_commands  # noqa: F401
+from kg.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    cli,
+    err,
+)
+from kg.core.errors import KGError, SourceError, ValidationError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI, mapping errors to exit codes in one place."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    stacktrace = "--stacktrace" in args
+    try:
+        cli.main(args=args, prog_name="histiokg", standalone_mode=False)
+    except click.exceptions.Abort:
+        err("aborted")
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except ValidationError:
+        err("validation failed")
+        return EXIT_INVALID
+    except SourceError as exc:
+        err(f"error: {exc}")
+        return EXIT_USAGE
+    except KGError as exc:
+        err(f"error: {exc}")
+        return EXIT_INVALID
+    except Exception as exc:
+        if stacktrace:
+            traceback.print_exc()
+        err(f"internal error: {type(exc).__name__}: {exc} (rerun with --stacktrace)")
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

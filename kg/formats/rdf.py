@@ -1,0 +1,81 @@
+"""Write a built graph to standard RDF formats, deterministically and atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.answers.reasoning import Inferences
+from kg.core.files import write_atomic
+from kg.core.namespaces import PREFIXES
+from kg.formats.interchange import graphml_bytes
+from kg.graph.store import KnowledgeGraph
+
+RDF_FORMATS = ("ttl", "nt", "jsonld")
+#: Formats written to one file; kgx and phenopacket write a directory.
+FORMATS = (*RDF_FORMATS, "graphml")
+DIRECTORY_FORMATS = ("kgx", "phenopacket")
+
+
+def turtle_bytes(graph: KnowledgeGraph) -> bytes:
+    """Turtle with every prefix bound, UTF-8, LF line ends, the same bytes for the same graph."""
+    text = graph.rdflib_graph().serialize(format="turtle", encoding="utf-8")
+    return text.replace(b"\r\n", b"\n")
+
+
+def ntriples_bytes(graph: KnowledgeGraph) -> bytes:
+    """N-Triples, lines sorted, so equal graphs give equal bytes."""
+    data = graph.rdflib_graph().serialize(format="nt", encoding="utf-8")
+    lines = sorted(set(line for line in data.decode("utf-8").splitlines() if line.strip()))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def jsonld_context() -> dict[str, str]:
+    """The JSON-LD @context: the project's prefix map."""
+    return dict(sorted(PREFIXES.items()))
+
+
+def jsonld_bytes(graph: KnowledgeGraph) -> bytes:
+    """JSON-LD compacted with the project context, nodes sorted by @id."""
+    raw = graph.rdflib_graph().serialize(
+        format="json-ld", context=jsonld_context(), auto_compact=True
+    )
+    doc = json.loads(raw)
+    nodes = doc.get("@graph", [])
+    nodes.sort(key=lambda n: str(n.get("@id", "")))
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
+    doc["@graph"] = nodes
+    return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def serialise(graph: KnowledgeGraph, fmt: str) -> bytes:
+    """Serialise to one of FORMATS."""
+    if fmt == "ttl":
+        return turtle_bytes(graph)
+    if fmt == "nt":
+        return ntriples_bytes(graph)
+    if fmt == "jsonld":
+        return jsonld_bytes(graph)
+    if fmt == "graphml":
+        return graphml_bytes(graph)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def write_graph(graph: KnowledgeGraph, path: Path, fmt: str) -> int:
+    """Write the graph to ``path`` atomically; return the number of bytes written."""
+    data = serialise(graph, fmt)
+    write_atomic(path, data)
+    return len(data)
+
+
+def write_turtle(graph: KnowledgeGraph, path: Path) -> int:
+    """Write Turtle atomically."""
+    return write_graph(graph, path, "ttl")
+
+
+def write_inferred(result: Inferences, path: Path) -> int:
+    """Write the reasoner's inferred triples as Turtle to ``path`` atomically; return the size."""
+    return write_graph(KnowledgeGraph(result.inferred), path, "ttl")

@@ -1,0 +1,83 @@
+"""The release bundle: every format, the terminology-gap report and a manifest with checksums."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from kg import __version__
+from kg.formats.interchange import graphml_bytes, kgx_tables
+from kg.formats.phenopackets import graph_to_phenopackets
+from kg.formats.rdf import jsonld_bytes, jsonld_context, ntriples_bytes, turtle_bytes
+from kg.graph.queries import run_query
+from kg.graph.store import KnowledgeGraph
+
+
+def gap_report_bytes(graph: KnowledgeGraph) -> bytes:
+    """The terminology-gap report: every project term (no standard ID) and why, as TSV."""
+    table = run_query("terminology-gaps", graph)
+    lines = ["\t".join(table.columns)]
+    lines += [
+        "\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in table.rows
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def context_bytes() -> bytes:
+    """The JSON-LD context file: every prefix of the graph."""
+    return (json.dumps({"@context": jsonld_context()}, indent=1, sort_keys=True) + "\n").encode()
+
+
+def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
+    """Every release artefact by relative path, one Phenopacket per case included."""
+    nodes, edges = kgx_tables(graph)
+    files = {
+        "histiokg.ttl": turtle_bytes(graph),
+        "histiokg.nt": ntriples_bytes(graph),
+        "histiokg.jsonld": jsonld_bytes(graph),
+        "histiokg.context.jsonld": context_bytes(),
+        "histiokg.graphml": graphml_bytes(graph),
+        "kgx/nodes.tsv": nodes,
+        "kgx/edges.tsv": edges,
+        "terminology-gaps.tsv": gap_report_bytes(graph),
+    }
+    for case_id, text in graph_to_phenopackets(graph).items():
+        files[f"phenopackets/{case_id}.json"] = text.encode("utf-8")
+    return files
+
+
+def manifest_bytes(files: dict[str, bytes], counts: dict[str, int]) -> bytes:
+    """A manifest: version, counts and the SHA-256 and size of every file."""
+    doc = {
+        "name": "histiokg",
+        "version": __version__,
+        "counts": dict(sorted(counts.items())),
+        "files": {
+            path: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+            for path, data in sorted(files.items())
+        },
+    }
+    return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
+
+
+def write_release(graph: KnowledgeGraph, out_dir: Path, counts: dict[str, int]) -> list[Path]:
+    """Write the release bundle into ``out_dir`` as a whole: built beside it, then renamed."""
+    files = release_files(graph)
+    files["manifest.json"] = manifest_bytes(files, counts)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
+    try:
+        for rel_path, data in files.items():
+            target = staging / rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.replace(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [out_dir / p for p in sorted(files)]

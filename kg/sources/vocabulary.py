@@ -1,0 +1,181 @@
+"""The curated tables' vocabulary: columns, categories, predicates, qualifiers, and value checks.
+
+One place says what a curated row may contain; the readers in ``tables`` and ``curation`` apply it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.core.namespaces import LITERAL_ONLY_PREFIXES, PREFIXES, split_curie
+
+SEP = " | "
+
+TERM_COLUMNS = (
+    "id",
+    "label",
+    "category",
+    "xrefs",
+    "synonyms",
+    "properties",
+    "definition",
+    "definition_source",
+    "note",
+)
+STATEMENT_COLUMNS = (
+    "id",
+    "claim",
+    "subject",
+    "predicate",
+    "object",
+    "qualifiers",
+    "evidence",
+    "source",
+    "quote",
+    "confidence",
+    "comment",
+)
+PUBLICATION_COLUMNS = ("source", "title", "authors", "journal", "year", "note")
+
+#: category -> allowed keys of the ``properties`` column, and which keys hold CURIEs.
+CATEGORY_PROPERTIES: dict[str, dict[str, bool]] = {
+    "disease": {"obsolete_ids": True},
+    "gene": {},
+    "marker": {"gene": True},
+    "gene_fusion": {"five_prime": True, "three_prime": True},
+    "sequence_variant": {"gene": True, "hgvs_p": False},
+    "drug": {},
+    "drug_class": {},
+    "anatomy": {},
+    "phenotype": {},
+    "assay": {},
+    "classification_scheme": {"year": False},
+    "classification_group": {"scheme": True},
+    "cell": {},
+    "response_category": {},
+}
+REQUIRED_PROPERTIES = {
+    "gene_fusion": ("five_prime", "three_prime"),
+    "sequence_variant": ("gene",),
+    "classification_group": ("scheme",),
+}
+
+_ALTERATION = ("gene_fusion", "sequence_variant", "gene")
+#: predicate -> (allowed subject categories, allowed object categories)
+PREDICATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "rdfs:subClassOf": (("disease",), ("disease",)),
+    "hkg:member_of_group": (("disease",), ("classification_group",)),
+    "hkg:expresses_marker": (("disease",), ("marker",)),
+    "hkg:lacks_marker": (("disease",), ("marker",)),
+    "hkg:variably_expresses_marker": (("disease",), ("marker",)),
+    "hkg:has_driver_alteration": (("disease",), _ALTERATION),
+    "hkg:has_causal_gene": (("disease",), ("gene",)),
+    "hkg:involves_site": (("disease",), ("anatomy",)),
+    "biolink:has_phenotype": (("disease",), ("phenotype",)),
+    "hkg:has_onset": (("disease",), ("phenotype",)),
+    "hkg:has_diagnostic_criterion": (
+        ("disease",),
+        ("phenotype", "assay", "marker", "gene", "gene_fusion", "sequence_variant"),
+    ),
+    "hkg:is_diagnosed_by": (("disease",), ("assay",)),
+    "hkg:has_target": (("drug",), ("gene",)),
+    "hkg:in_drug_class": (("drug",), ("drug_class",)),
+    "hkg:penetrates": (("drug",), ("anatomy",)),
+    "biolink:treats": (("drug",), ("disease",)),
+    "biolink:studied_to_treat": (("drug",), ("disease",)),
+    "biolink:correlated_with": (("disease",), ("disease",)),
+}
+
+#: qualifier key -> value kind
+QUALIFIERS: dict[str, str] = {
+    "numerator": "int",
+    "denominator": "int",
+    "percent": "decimal",
+    "population": "text",
+    "condition": "text",
+    "evidence_level": "level",
+    "agency": "text",
+    "approval_date": "date",
+    "approval_type": "approval_type",
+    "patient_population": "text",
+    "indication": "text",
+    "criteria_set": "text",
+    "threshold": "text",
+    "intensity": "text",
+    "status": "status",
+    "corrected_by": "source",
+    "criterion": "criterion",
+}
+CRITERION_KINDS = ("essential", "supportive")
+EVIDENCE_LEVELS = ("approved", "guideline", "trial", "case-series", "case-report")
+CONFIDENCES = (
+    "verified-in-source",
+    "verified-secondary",
+    "background-knowledge",
+    "curator-inference",
+    "case-report",
+)
+
+ROW_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+SOURCE = re.compile(r"^(PMID:\d+|DOI:10\.\S+|https?://\S+|[a-z][a-z0-9\-]*)$")
+_LOCALSOURCE = re.compile(r"^[a-z][a-z0-9\-]*$")
+
+
+def check_curie(value: str, *, allow_literal_prefix: bool = False) -> str | None:
+    """Return a reason if ``value`` is not a usable CURIE, else None.
+
+    >>> check_curie("MONDO:0022338") is None
+    True
+    >>> check_curie("FOO:1")
+    "unknown prefix 'FOO'"
+    """
+    try:
+        prefix, local = split_curie(value)
+    except ValueError:
+        return f"{value!r} is not a CURIE (PREFIX:local)"
+    if prefix in PREFIXES:
+        if prefix in ("hkg", "hkgt", "hkgd") and not ROW_ID.match(local):
+            return f"project local name {local!r} may use letters, digits, - _ . only"
+        return None
+    if allow_literal_prefix and prefix in LITERAL_ONLY_PREFIXES:
+        return None
+    return f"unknown prefix {prefix!r}"
+
+
+def check_source(value: str) -> str | None:
+    """Return a reason if ``value`` is not a PMID:, DOI:, URL or local publication key.
+
+    >>> check_source("PMID:26966089") is None, check_source("26966089") is None
+    (True, False)
+    """
+    if SOURCE.match(value) and not value.isdigit():
+        return None
+    return f"{value!r} is not PMID:n, DOI:10..., an http(s) URL or a case publication key"
+
+
+def check_qualifier(key: str, value: str) -> str | None:
+    """Return a reason if ``value`` is not allowed for qualifier ``key``, else None."""
+    kind = QUALIFIERS.get(key)
+    if kind is None:
+        return f"unknown qualifier {key!r} (allowed: {', '.join(QUALIFIERS)})"
+    if kind == "int" and not value.isdigit():
+        return f"{key} must be a non-negative integer, got {value!r}"
+    if kind == "decimal":
+        try:
+            float(value)
+        except ValueError:
+            return f"{key} must be a number, got {value!r}"
+    if kind == "level" and value not in EVIDENCE_LEVELS:
+        return f"evidence_level must be one of {', '.join(EVIDENCE_LEVELS)}"
+    if kind == "date" and not DATE.match(value):
+        return f"{key} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}"
+    if kind == "approval_type" and value not in ("regular", "accelerated"):
+        return "approval_type must be regular or accelerated"
+    if kind == "criterion" and value not in CRITERION_KINDS:
+        return f"criterion must be one of {', '.join(CRITERION_KINDS)}"
+    if kind == "status" and value != "contested":
+        return "status must be contested"
+    if kind == "source":
+        return check_source(value)
+    return None
