@@ -5,7 +5,8 @@ Run: .venv/bin/python examples/differential_diagnosis.py ALK+ CD1a- langerin- S1
 
 import sys
 
-from kg.answers.diagnose import parse_findings, rank_disorders
+from kg.answers.diagnose import rank_disorders
+from kg.answers.findings import parse_findings
 from kg.graph.build import build_graph
 
 built = build_graph()

@@ -4,14 +4,13 @@ import itertools
 
 import pytest
 
-from kg.answers.diagnose import (
+from kg.answers.diagnose import load_profiles, rank_disorders
+from kg.answers.findings import (
     Finding,
     FindingParseError,
     findings_from_case,
-    load_profiles,
     parse_age,
     parse_findings,
-    rank_disorders,
 )
 from kg.core.paths import CASES_DIR
 from kg.sources.cases import load_case

@@ -13,12 +13,8 @@ from rdflib import Graph, URIRef
 
 from kg.core.errors import CaseError
 from kg.core.namespaces import HKGD
-from kg.formats.phenopackets import (
-    graph_to_phenopackets,
-    phenopacket_to_case,
-    phenopacket_to_case_triples,
-    write_phenopackets,
-)
+from kg.formats.phenopacket_import import phenopacket_to_case, phenopacket_to_case_triples
+from kg.formats.phenopackets import graph_to_phenopackets, write_phenopackets
 
 CREATED = "2026-01-01T00:00:00Z"
 PHENOTK = Path(sys.executable).parent / "phenotk"

@@ -7,9 +7,9 @@ from rdflib.plugins.sparql import prepareQuery
 
 from kg.core import paths
 from kg.core.errors import QueryError
-from kg.graph.build import load_ontology
 from kg.graph.queries import run_query
 from kg.graph.store import KnowledgeGraph
+from kg.sources.ontology import load_ontology
 from kg.sources.query_files import bindings_for, find_query, load_queries
 
 QUERIES = load_queries()

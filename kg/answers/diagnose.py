@@ -31,15 +31,13 @@ tested.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kg.answers.findings import Finding
 from kg.graph.queries import alteration_genes, run_query
 from kg.graph.store import KnowledgeGraph
-from kg.sources.cases import Case
-from kg.sources.terms import TermIndex, UnknownTermError
 
 #: A qualitative row counts as this many concordant cases (then Laplace-smoothed like counts).
 QUALITATIVE_N = 3
@@ -72,24 +70,64 @@ ONSET_RANGES: dict[str, tuple[float, float]] = {
     "HP:0003584": (60.0, 200.0),  # late: after 60
 }
 
-_TOKEN = re.compile(
-    r"^(?P<name>.+?)\s*(?:\((?P<mod>weak|focal|strong)\))?\s*"
-    r"(?P<sign>\+|-|−|\bpos(?:itive)?|\bneg(?:ative)?)$",
-    re.IGNORECASE,
-)
-_AGE = re.compile(
-    r"^(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>d|day|days|w|wk|weeks?|m|mo|months?|y|yr|years?)?$"
-)
 
+def method_table() -> list[tuple[str, str]]:
+    """The scoring rules with the constants this module uses, as (finding, theta) rows.
 
-@dataclass(frozen=True)
-class Finding:
-    """One observation about the patient: a marker result, an alteration, a site or a feature."""
+    docs/methods.md shows exactly these rows (``histiokg maintain methods-doc`` writes them; a test
+    checks the document), so the published method cannot drift from the code.
 
-    kind: str
-    term: str
-    positive: bool = True
-    label: str = ""
+    >>> dict(method_table())["negative result"]
+    '1 − θ'
+    """
+    th = DEFAULT_THETA
+
+    def age(years: float) -> str:
+        return f"{years * 365.25:.0f} d" if 0 < years < 1 else f"{years:g} y"
+
+    onsets = ", ".join(
+        f"{age(lo)}–{age(hi)}" for lo, hi in sorted(set(ONSET_RANGES.values())) if hi < 200
+    )
+    return [
+        (
+            "marker, D's profile has counts k/n (k = cases positive)",
+            "(k + 1) / (n + 2), Laplace-smoothed; the rows of D on one marker are pooled",
+        ),
+        ("marker, profile gives only a percent", "percent / 100"),
+        (
+            f"marker, qualitative row (counted as {QUALITATIVE_N} concordant cases, smoothed)",
+            f"typically positive {th['hkg:expresses_marker']:.2f}; "
+            f"variable {th['hkg:variably_expresses_marker']:.2f}; "
+            f"typically negative {th['hkg:lacks_marker']:.2f}",
+        ),
+        ("marker not in D's profile", f"{UNLISTED_MARKER:.2f} (as a qualitative negative)"),
+        ("negative result", "1 − θ"),
+        (
+            "essential criterion of D's published definition, finding present",
+            f"{ESSENTIAL:.2f} for D; {OTHERS_ESSENTIAL:.2f} for every other disorder without "
+            "counts on that finding",
+        ),
+        (
+            "driver alteration listed for D (or any alteration of the same gene)",
+            f"smoothed frequency; {RECURRENT_ALTERATION:.2f} (exact) or "
+            f"{GENE_LEVEL_ALTERATION:.2f} (gene-level) without counts",
+        ),
+        ("alteration not in D's profile", f"{UNLISTED_ALTERATION:.2f}"),
+        (
+            "site or clinical/histological finding listed for D",
+            f"smoothed frequency, {LISTED_FEATURE:.2f} without counts",
+        ),
+        ("site or finding not listed", "no contribution (curated lists are incomplete)"),
+        (
+            f"age within one of D's HPO onset classes ({onsets}; adult and later open-ended)",
+            f"{AGE_IN_RANGE:.2f}; outside all of them {AGE_OUT_OF_RANGE:.2f}",
+        ),
+        (
+            "reference θ₀ of each kind (contribution ln(θ / θ₀))",
+            "; ".join(f"{kind} {value:.2f}" for kind, value in REFERENCE.items()),
+        ),
+        ("θ clipped to", f"[{CLIP[0]:.2f}, {CLIP[1]:.2f}]"),
+    ]
 
 
 @dataclass(frozen=True)
@@ -344,93 +382,3 @@ def rank_disorders(
         x.rank = i
         x.probability = math.exp(x.score - top) / total
     return results
-
-
-class FindingParseError(ValueError):
-    """A token on the command line that is not a known marker, alteration, site or finding."""
-
-
-def parse_age(text: str) -> float:
-    """Parse '2m', '6 weeks', '45y' or '3' (years) into years.
-
-    >>> round(parse_age("2m"), 3), parse_age("45y"), parse_age("3")
-    (0.167, 45.0, 3.0)
-    """
-    m = _AGE.match(text.strip().lower())
-    if not m:
-        raise FindingParseError(f"cannot read age {text!r}; write e.g. 2m, 6w, 10d or 45y")
-    value, unit = float(m.group("value")), (m.group("unit") or "y")[0]
-    return value * {"d": 1 / 365.25, "w": 7 / 365.25, "m": 1 / 12, "y": 1.0}[unit]
-
-
-def parse_findings(
-    tokens: Iterable[str],
-    index: TermIndex,
-    alterations: Iterable[str] = (),
-    sites: Iterable[str] = (),
-    features: Iterable[str] = (),
-) -> list[Finding]:
-    """Turn clinician-style tokens (``ALK+``, ``CD1a-``, ``CD68(weak)+``) and options into findings.
-
-    A bare token without a sign is tried as an alteration, a finding, then a site.
-    Unknown names raise UnknownTermError listing the closest known names.
-    """
-    out: list[Finding] = []
-    for token in tokens:
-        m = _TOKEN.match(token.strip())
-        if m:
-            positive = m.group("sign").lower().startswith(("+", "p"))
-            name = m.group("name").strip()
-            term = index.resolve(name, ("marker",))
-            out.append(
-                Finding("marker", term, positive, f"{index.label(term)}{'+' if positive else '-'}")
-            )
-            continue
-        for kind, cats in (
-            ("alteration", ("gene_fusion", "sequence_variant")),
-            ("finding", ("phenotype",)),
-            ("site", ("anatomy",)),
-        ):
-            try:
-                term = index.resolve(token, cats)
-            except UnknownTermError:
-                continue
-            out.append(Finding(kind, term, True, index.label(term)))
-            break
-        else:
-            index.resolve(token.rstrip("+-"), ("marker",))  # raises with the closest marker names
-            raise FindingParseError(f"{token!r}: write a marker with + or -, e.g. {token}+")
-    out += [
-        Finding("alteration", t, True, index.label(t))
-        for t in (
-            index.resolve(a, ("gene_fusion", "sequence_variant", "gene")) for a in alterations
-        )
-    ]
-    out += [
-        Finding("site", t, True, index.label(t))
-        for t in (index.resolve(s, ("anatomy",)) for s in sites)
-    ]
-    out += [
-        Finding("finding", t, True, index.label(t))
-        for t in (index.resolve(x, ("phenotype",)) for x in features)
-    ]
-    return out
-
-
-def findings_from_case(case: Case, index: TermIndex) -> tuple[list[Finding], float]:
-    """The findings and age (in years) of a case file, for ranking."""
-    out = [
-        Finding(
-            "marker",
-            m.marker,
-            m.result == "positive",
-            f"{index.label(m.marker)}{'+' if m.result == 'positive' else '-'}",
-        )
-        for m in case.markers
-    ]
-    out += [
-        Finding("alteration", m.alteration, True, index.label(m.alteration)) for m in case.molecular
-    ]
-    out += [Finding("site", s.term, True, index.label(s.term)) for s in case.sites]
-    out += [Finding("finding", f.term, True, index.label(f.term)) for f in case.findings]
-    return out, case.age_in_years

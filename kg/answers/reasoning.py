@@ -119,7 +119,8 @@ def translate(
     """The reasoner's input: the built graph plus defined classes and UBERON, made OWL DL.
 
     ``defined`` and ``uberon`` are added unless the graph already holds an ontology of the same
-    IRI (``kg.graph.build.load_ontology`` merges both into the TBox), so no axiom is loaded twice.
+    IRI (``kg.sources.ontology.load_ontology`` merges both into the TBox), so no axiom is loaded
+    twice.
     """
     g = Graph()
     for s, p, o in graph.rdflib_graph():

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from kg.answers.diagnose import (
+from kg.answers.diagnose import rank_disorders
+from kg.answers.findings import (
     FindingParseError,
     findings_from_case,
     parse_age,
     parse_findings,
-    rank_disorders,
 )
 from kg.answers.options import case_options, drug_options
 from kg.cli.common import (

@@ -20,8 +20,10 @@ from kg.cli.common import (
     write_gaps,
 )
 from kg.core import paths
+from kg.core.files import write_atomic
 from kg.core.paths import rel
 from kg.formats.interchange import write_kgx
+from kg.formats.methods_doc import with_scoring_table
 from kg.formats.phenopackets import write_phenopackets
 from kg.formats.rdf import (
     DIRECTORY_FORMATS,
@@ -31,6 +33,7 @@ from kg.formats.rdf import (
 )
 from kg.formats.release import write_release
 from kg.sources.query_files import bindings_for, load_queries
+from kg.sources.uberon import slice_bytes
 
 #: The predicates of a molecular mechanism: case -> driver -> partner gene <- drug target.
 MECHANISM = (
@@ -163,3 +166,43 @@ def demo(fmt: str) -> None:
             click.echo(f"path {number}:")
             for edge in edges:
                 click.echo("  " + edge.sentence())
+
+
+@cli.group()
+def maintain() -> None:
+    """Maintenance of generated, committed files (the pinned ontology slices).
+
+    Example: histiokg maintain uberon-slice cellxgene_ontology_guide-1.11.1-py3-none-any.whl
+    """
+
+
+@maintain.command("uberon-slice")
+@click.argument("copy", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=paths.UBERON_SLICE, show_default=True
+)
+def maintain_uberon_slice(copy: Path, out: Path) -> None:
+    """Regenerate the UBERON slice from a copy of UBERON (wheel, .json or .json.zst).
+
+    Example: histiokg maintain uberon-slice cellxgene_ontology_guide-1.11.1-py3-none-any.whl
+    """
+    data = slice_bytes(copy)
+    write_atomic(out, data)
+    err(f"wrote {rel(out)} ({len(data)} bytes)")
+
+
+@maintain.command("methods-doc")
+@click.option(
+    "--doc", type=click.Path(path_type=Path), default=paths.METHODS_DOC, show_default=True
+)
+def maintain_methods_doc(doc: Path) -> None:
+    """Rewrite the generated scoring table of docs/methods.md from the constants in the code.
+
+    Example: histiokg maintain methods-doc
+    """
+    try:
+        text = with_scoring_table(doc.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    write_atomic(doc, text.encode("utf-8"))
+    err(f"wrote {rel(doc)}")

@@ -10,7 +10,7 @@ from rdflib.namespace import XSD
 
 from kg.core.namespaces import HKG, HKGD, HKGT, iri
 from kg.graph.triples import add_assertion, assertion_iri, decimal_literal, source_iri
-from kg.sources.cases import Case, Evidence
+from kg.sources.case_model import Case, Evidence
 from kg.sources.terms import TermIndex
 
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
@@ -59,6 +59,11 @@ class _CaseWriter:
             self.g.add((node, HKG.section, Literal(first.section)))
         if note:
             self.g.add((node, HKG.comment, Literal(note)))
+
+    def text(self, s: URIRef, p: URIRef, value: str, ev: Evidence) -> None:
+        """Assert a text fact, only if the report gives the text."""
+        if value:
+            self.fact(s, p, Literal(value), ev)
 
     def part(self, suffix: str, cls: URIRef, label: str) -> URIRef:
         node = HKGD[f"{self.case.id}-{suffix}"]
@@ -140,10 +145,8 @@ def _pathology(w: _CaseWriter) -> None:
         w.fact(c, HKG.has_marker_result, node, m.evidence)
         w.fact(node, HKG.marker, iri(m.marker), m.evidence)
         w.fact(node, HKG.polarity, HKGT[m.result], m.evidence)
-        if m.intensity:
-            w.fact(node, HKG.result_intensity, Literal(m.intensity), m.evidence)
-        if m.extent:
-            w.fact(node, HKG.result_extent, Literal(m.extent), m.evidence)
+        w.text(node, HKG.result_intensity, m.intensity, m.evidence)
+        w.text(node, HKG.result_extent, m.extent, m.evidence)
         if m.assay:
             w.fact(node, HKG.assay, iri(m.assay), m.evidence)
         for spec in m.specimens:
@@ -189,10 +192,8 @@ def _treatment(w: _CaseWriter) -> None:
             w.fact(iri(agent), HKG.applied_to_treat, c, ev)
         if line.cycles is not None:
             w.fact(node, HKG.cycles, Literal(line.cycles, datatype=XSD.integer), ev)
-        if line.schedule:
-            w.fact(node, HKG.schedule, Literal(line.schedule), ev)
-        if line.intent:
-            w.fact(node, HKG.intent, Literal(line.intent), ev)
+        w.text(node, HKG.schedule, line.schedule, ev)
+        w.text(node, HKG.intent, line.intent, ev)
         r = line.response
         if r is None:
             continue
@@ -201,8 +202,7 @@ def _treatment(w: _CaseWriter) -> None:
         w.fact(rnode, HKG.response_category, iri(r.category), r.evidence)
         if r.assessed_by:
             w.fact(rnode, HKG.assessed_by, iri(r.assessed_by), r.evidence)
-        if r.text:
-            w.fact(rnode, HKG.response_text, Literal(r.text), r.evidence)
+        w.text(rnode, HKG.response_text, r.text, r.evidence)
     for ref in case.discussed:
         w.fact(iri(ref.term), HKG.discussed_for, c, ref.evidence)
 

@@ -8,253 +8,32 @@ of the right kind, line numbers are 1..n, specimens name biopsies.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
-from kg.core import paths
 from kg.core.errors import CaseError, Problem
 from kg.core.paths import rel
+from kg.sources.case_files import LineDict, read_case_document
+from kg.sources.case_model import (
+    DEFAULT_EVIDENCE,
+    Biopsy,
+    Case,
+    Claim,
+    Evidence,
+    Imaging,
+    MarkerObservation,
+    Molecular,
+    Ref,
+    Response,
+    Sentence,
+    TreatmentLine,
+)
 from kg.sources.terms import TermIndex, UnknownTermError
 from kg.sources.vocabulary import PREDICATES
 
-DEFAULT_EVIDENCE = "ECO:0000304"
 FORMAT = "histiokg-case/1"
-_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Where in the report a statement comes from: sentence ids and verbatim quotes."""
-
-    sentences: tuple[str, ...]
-    quotes: tuple[str, ...]
-    code: str = DEFAULT_EVIDENCE
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence of the report."""
-
-    id: str
-    section: str
-    position: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A reference to a term with optional note, and its evidence."""
-
-    term: str
-    evidence: Evidence
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class MarkerObservation:
-    """One marker test result of the case."""
-
-    marker: str
-    result: str
-    evidence: Evidence
-    intensity: str = ""
-    extent: str = ""
-    assay: str = ""
-    specimens: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Imaging:
-    """One imaging study and what it showed."""
-
-    id: str
-    assay: str
-    showed: tuple[str, ...]
-    evidence: Evidence
-
-
-@dataclass(frozen=True)
-class Biopsy:
-    """One biopsy and its site."""
-
-    id: str
-    site: str
-    evidence: Evidence
-
-
-@dataclass(frozen=True)
-class Molecular:
-    """A driver alteration found, and the assays that found it."""
-
-    alteration: str
-    assays: tuple[str, ...]
-    evidence: Evidence
-
-
-@dataclass(frozen=True)
-class Response:
-    """The response to a treatment line."""
-
-    category: str
-    evidence: Evidence
-    assessed_by: str = ""
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class TreatmentLine:
-    """One ordered line of therapy."""
-
-    number: int
-    agents: tuple[str, ...]
-    evidence: Evidence
-    cycles: int | None = None
-    schedule: str = ""
-    intent: str = ""
-    response: Response | None = None
-
-
-@dataclass(frozen=True)
-class Claim:
-    """An author claim that another source corrects; kept, never asserted as fact."""
-
-    id: str
-    claim: str
-    verdict: str
-    corrected_by: tuple[str, ...]
-    evidence: Evidence
-    subject: str = ""
-    predicate: str = ""
-    object: str = ""
-
-
-@dataclass
-class Case:
-    """A published case report, checked and with every reference resolved to a CURIE."""
-
-    id: str
-    title: str
-    file: str
-    publication: dict[str, str]
-    sentences: dict[str, Sentence]
-    age_value: float
-    age_unit: str
-    age_evidence: Evidence
-    sex: str
-    sex_evidence: Evidence
-    born_at_term: bool | None = None
-    term_evidence: Evidence | None = None
-    findings: list[Ref] = field(default_factory=list)
-    sites: list[Ref] = field(default_factory=list)
-    biopsies: list[Biopsy] = field(default_factory=list)
-    imaging: list[Imaging] = field(default_factory=list)
-    markers: list[MarkerObservation] = field(default_factory=list)
-    molecular: list[Molecular] = field(default_factory=list)
-    reported_label: str = ""
-    reported_closest: str = ""
-    reported_evidence: Evidence | None = None
-    diagnosis: str = ""
-    diagnosis_qualifier: str = ""
-    diagnosis_evidence: Evidence | None = None
-    lines: list[TreatmentLine] = field(default_factory=list)
-    discussed: list[Ref] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-
-    @property
-    def age_in_years(self) -> float:
-        """Age at presentation in years."""
-        return round(self.age_value * _DAYS[self.age_unit] / 365.25, 4)
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line of every mapping key."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-class LineDict(dict[str, Any]):
-    """A dict that knows the line of itself and of each key in its file."""
-
-    line: int = 0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict[str, int] = {}
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
-
-
-@cache
-def case_schema() -> dict[str, Any]:
-    """The JSON Schema of the case format."""
-    schema: dict[str, Any] = json.loads(paths.CASE_SCHEMA.read_text(encoding="utf-8"))
-    return schema
-
-
-def _line_of(doc: Any, path: list[Any]) -> int | None:
-    """The file line of the value at ``path`` (deepest known)."""
-    line: int | None = getattr(doc, "line", None)
-    node = doc
-    for key in path:
-        if isinstance(node, LineDict) and key in node:
-            line = node.lines.get(key, line)
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            node = node[key]
-            line = getattr(node, "line", line)
-        else:
-            break
-    return line
-
-
-def read_case_document(path: Path) -> tuple[Any, list[Problem]]:
-    """Parse YAML and check it against the schema; return the document and its problems."""
-    where = rel(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(where, None, f"cannot read ({exc})", "give a readable UTF-8 file")]
-    try:
-        doc = yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        return None, [Problem(where, line, f"not valid YAML: {exc}", "fix the YAML syntax")]
-    validator = jsonschema.Draft202012Validator(case_schema())
-    problems = []
-    for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.path))):
-        field_path = "/".join(str(p) for p in error.path) or "(top)"
-        problems.append(
-            Problem(
-                where,
-                _line_of(doc, list(error.path)),
-                f"{field_path}: {error.message}",
-                "see docs/case-format.md",
-                field_path,
-            )
-        )
-    return doc, problems
-
 
 _WS = re.compile(r"\s+")
 
@@ -316,32 +95,14 @@ class _Checker:
             return str(value)
 
 
-def check_case(doc: Mapping[str, Any], where: str, index: TermIndex) -> tuple[Case, list[Problem]]:
-    """Resolve and check a schema-valid case document."""
-    c = _Checker(doc, where, index)
+def _patient(c: _Checker, doc: Mapping[str, Any], case: Case) -> None:
     patient = doc["patient"]
-    age = patient["age"]
-    if age["value"] < 0:
-        c.report(age, "value", f"age {age['value']} is negative", "give the age at presentation")
-    if age["unit"] == "year" and age["value"] > 120:
-        c.report(
-            age, "value", f"age {age['value']} years is impossible", "check the value and unit"
-        )
-    case = Case(
-        id=doc["id"],
-        title=doc["title"],
-        file=where,
-        publication={k: str(v) for k, v in doc["publication"].items()},
-        sentences=c.sentences,
-        age_value=float(age["value"]),
-        age_unit=age["unit"],
-        age_evidence=c.evidence(age),
-        sex=patient["sex"]["value"],
-        sex_evidence=c.evidence(patient["sex"]),
-    )
     if "born_at_term" in patient:
         case.born_at_term = bool(patient["born_at_term"]["value"])
         case.term_evidence = c.evidence(patient["born_at_term"])
+
+
+def _findings_and_sites(c: _Checker, doc: Mapping[str, Any], case: Case) -> None:
     for item in doc.get("findings", []):
         case.findings.append(
             Ref(
@@ -358,6 +119,9 @@ def check_case(doc: Mapping[str, Any], where: str, index: TermIndex) -> tuple[Ca
                 item.get("note", ""),
             )
         )
+
+
+def _pathology(c: _Checker, doc: Mapping[str, Any], case: Case) -> None:
     biopsy_ids = set()
     for item in doc.get("biopsies", []):
         biopsy_ids.add(item["id"])
@@ -417,6 +181,9 @@ def check_case(doc: Mapping[str, Any], where: str, index: TermIndex) -> tuple[Ca
                 c.evidence(item),
             )
         )
+
+
+def _diagnosis(c: _Checker, doc: Mapping[str, Any], case: Case) -> None:
     dx = doc["diagnosis"]
     coded = dx["coded"]
     case.diagnosis = c.term(coded, "term", coded["term"], ("disease",))
@@ -428,6 +195,9 @@ def check_case(doc: Mapping[str, Any], where: str, index: TermIndex) -> tuple[Ca
         case.reported_evidence = c.evidence(rep)
         if "closest" in rep:
             case.reported_closest = c.term(rep, "closest", rep["closest"], ("disease",))
+
+
+def _treatment(c: _Checker, doc: Mapping[str, Any], case: Case) -> None:
     numbers = [line["number"] for line in doc.get("treatment_lines", [])]
     if numbers != list(range(1, len(numbers) + 1)):
         c.report(
@@ -465,6 +235,9 @@ def check_case(doc: Mapping[str, Any], where: str, index: TermIndex) -> tuple[Ca
         else:
             term = c.term(item, "drug_class", item["drug_class"], ("drug_class",))
         case.discussed.append(Ref(term, c.evidence(item)))
+
+
+def _claims(c: _Checker, doc: Mapping[str, Any], case: Case) -> None:
     for item in doc.get("claims", []):
         triple = [item.get(k, "") for k in ("subject", "predicate", "object")]
         if any(triple) and not all(triple):
@@ -493,6 +266,33 @@ def check_case(doc: Mapping[str, Any], where: str, index: TermIndex) -> tuple[Ca
                 object=triple[2],
             )
         )
+
+
+def check_case(doc: Mapping[str, Any], where: str, index: TermIndex) -> tuple[Case, list[Problem]]:
+    """Resolve and check a schema-valid case document."""
+    c = _Checker(doc, where, index)
+    patient = doc["patient"]
+    age = patient["age"]
+    if age["value"] < 0:
+        c.report(age, "value", f"age {age['value']} is negative", "give the age at presentation")
+    if age["unit"] == "year" and age["value"] > 120:
+        c.report(
+            age, "value", f"age {age['value']} years is impossible", "check the value and unit"
+        )
+    case = Case(
+        id=doc["id"],
+        title=doc["title"],
+        file=where,
+        publication={k: str(v) for k, v in doc["publication"].items()},
+        sentences=c.sentences,
+        age_value=float(age["value"]),
+        age_unit=age["unit"],
+        age_evidence=c.evidence(age),
+        sex=patient["sex"]["value"],
+        sex_evidence=c.evidence(patient["sex"]),
+    )
+    for section in (_patient, _findings_and_sites, _pathology, _diagnosis, _treatment, _claims):
+        section(c, doc, case)
     return case, c.problems
 
 
