@@ -24,6 +24,8 @@ CQ_DIR = QUERIES_DIR / "cq"
 QC_DIR = QUERIES_DIR / "qc"
 #: Generated artefacts; HISTIOKG_BUILD_DIR redirects them (tests use a temporary folder).
 BUILD_DIR = Path(os.environ.get("HISTIOKG_BUILD_DIR") or ROOT / "build")
+#: The persistent Oxigraph store every command opens (written by ``histiokg build``).
+STORE_DIR = BUILD_DIR / "store"
 BUILD_TTL = BUILD_DIR / "histiokg.ttl"
 BUILD_INFERRED = BUILD_DIR / "histiokg-inferred.ttl"
 BUILD_GAPS = BUILD_DIR / "terminology-gaps.tsv"

@@ -98,6 +98,12 @@ class KnowledgeGraph:
         """Map CURIE (or IRI where no prefix fits) -> rdfs:label."""
         return {contract(k): v for k, v in self.labels().items()}
 
+    def dump_ntriples(self) -> bytes:
+        """Every triple as N-Triples (UTF-8), lines sorted: the interchange other engines load."""
+        data = self._graph.serialize(format="nt", encoding="utf-8")
+        lines = sorted({line for line in data.decode("utf-8").splitlines() if line.strip()})
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
     def rdflib_graph(self) -> Graph:
         """The rdflib graph, for consumers that need an rdflib object (SHACL, serialisers)."""
         return self._graph
