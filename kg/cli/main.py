@@ -14,6 +14,7 @@ import click
 
 # Importing the command modules registers their commands on the group.
 from kg.cli import ask, clinical, graph_commands  # noqa: F401
+from kg.cli import synth as _synth  # noqa: F401
 from kg.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID,
