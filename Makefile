@@ -31,6 +31,8 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	bash scripts/ensure-java.sh
+	bash scripts/ensure-browser.sh
+	bash scripts/ensure-graphviz.sh
 	$(BIN)/pytest -q
 
 clean:
