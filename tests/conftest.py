@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
+
+# Commands run in-process write their store under HISTIOKG_BUILD_DIR: keep it out of the tree.
+# (Set before kg is imported: kg.core.paths reads it once.)
+os.environ.setdefault("HISTIOKG_BUILD_DIR", tempfile.mkdtemp(prefix="histiokg-test-build-"))
 
 import pytest
 

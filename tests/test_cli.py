@@ -1,9 +1,11 @@
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from kg.cli.main import cli, main
@@ -134,8 +136,23 @@ def test_cli_module_is_the_only_printer() -> None:
         assert "print(" not in text and "click.echo" not in text, path.name
 
 
+def all_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        out.append((*prefix, name))
+        if isinstance(command, click.Group):
+            out += all_commands(command, (*prefix, name))
+    return out
+
+
 def test_every_command_is_tested_for_help() -> None:
-    assert set(cli.commands) == set(COMMANDS)
+    assert set(COMMANDS) <= set(cli.commands)
+
+
+@pytest.mark.parametrize("command", all_commands(), ids=" ".join)
+def test_every_command_and_subcommand_ends_its_help_with_an_example(command, capsys) -> None:
+    assert main([*command, "--help"]) == 0
+    assert "Example: histiokg" in capsys.readouterr().out
 
 
 def test_diagnose_from_the_command_line(capsys) -> None:
@@ -229,3 +246,41 @@ def test_reason_names_an_inconsistency_with_exit_1(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert "seed-alk-h-infant-mr-UniProtKB_Q9UM73" in result.stderr
     assert not (tmp_path / "x.ttl").exists()
+
+
+def test_query_takes_sparql_text_with_a_bound_parameter(capsys) -> None:
+    text = (
+        "PREFIX hkg: <https://w3id.org/histiokg/ontology/> "
+        "SELECT ?c (COUNT(?x) AS ?n) WHERE { VALUES ?c { hkg:Case } ?x a ?c } GROUP BY ?c"
+    )
+    assert main(["query", "-e", text, "--param", "c=hkg:Drug", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        lines[0] == "c,n" and lines[1].startswith("hkg:Drug,") and int(lines[1].split(",")[1]) > 20
+    )
+
+
+def test_query_runs_a_file_and_writes_standard_results(tmp_path: Path, capsys) -> None:
+    rq = tmp_path / "count.rq"
+    rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", encoding="utf-8")
+    assert main(["query", str(rq), "--format", "sparql-json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["head"]["vars"] == ["n"] and int(doc["results"]["bindings"][0]["n"]["value"]) > 1000
+
+
+def test_query_construct_writes_turtle_and_refuses_a_table(capsys) -> None:
+    text = (
+        "CONSTRUCT { ?d ?p ?o } WHERE { "
+        "VALUES ?d { <http://purl.obolibrary.org/obo/MONDO_0022338> } ?d ?p ?o }"
+    )
+    assert main(["query", "-e", text, "--format", "ttl"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("@prefix ") and "MONDO:0022338" in out
+    assert main(["query", "-e", text, "--format", "table"]) == 2
+
+
+def test_query_syntax_error_exits_2_naming_the_problem(tmp_path: Path, capsys) -> None:
+    rq = tmp_path / "bad.rq"
+    rq.write_text("SELECT ?x WHERE { ?x ?y", encoding="utf-8")
+    assert main(["query", str(rq)]) == 2
+    assert "SPARQL syntax error" in capsys.readouterr().err

@@ -64,7 +64,7 @@ def test_qc_query_passes_on_the_built_graph(name: str, built) -> None:
 def test_qc_query_fails_on_its_bad_fixture(name: str) -> None:
     g: Graph = load_ontology()
     g.parse(BAD / f"{name}.bad.ttl", format="turtle")
-    assert run_query(name, KnowledgeGraph(g)).rows, f"{name} cannot fail"
+    assert run_query(name, KnowledgeGraph.from_rdflib(g)).rows, f"{name} cannot fail"
 
 
 def test_unknown_query_suggests_close_names() -> None:

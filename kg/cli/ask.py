@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
-from kg.answers.similarity import similar_cases
-from kg.answers.traverse import (
-    NodeNotFoundError,
-    ancestors,
-    descendants,
-    hubs,
-    neighbours,
-    shortest_paths,
-)
 from kg.cli.common import (
     cli,
-    format_option,
     format_table,
-    load_built,
+    open_graph,
     parse_params,
+    term_index,
 )
-from kg.graph.build import Built
-from kg.sources.query_files import bindings_for, find_query, load_queries
+from kg.core.paths import rel
+from kg.graph.store import KnowledgeGraph
+from kg.sources.query_files import bind, bindings_for, find_query, load_queries
 
 
 @cli.command("queries")
@@ -40,19 +33,54 @@ def list_queries() -> None:
         )
 
 
-@cli.command()
-@click.argument("name")
-@click.option("--param", "params", multiple=True, metavar="K=V", help="Bind a query parameter.")
-@format_option
-def query(name: str, params: tuple[str, ...], fmt: str) -> None:
-    """Run a named query (stem or prefix such as cq01) on the built graph.
+QUERY_FORMATS = ("table", "tsv", "csv", "json", "sparql-json", "sparql-xml", "ttl", "nt")
+_RAW = {"sparql-json": "json", "sparql-xml": "xml", "ttl": "ttl", "nt": "nt"}
 
+
+def _resolve_query(name: str | None, text: str | None, params: dict[str, str]) -> str:
+    """The SPARQL text to run, with parameters bound: a named query, a .rq file, or text."""
+    if text is not None:
+        if name:
+            raise click.UsageError("give a query name or file, or -e TEXT, not both")
+        return bind(text, params, "-e") if params else text
+    if not name:
+        raise click.UsageError("give a query name (histiokg queries), a .rq file or -e TEXT")
+    path = Path(name)
+    if name.endswith(".rq") or path.is_file():
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.UsageError(f"cannot read {name}: {exc}") from exc
+        return bind(source, params, name) if params else source
+    q = find_query(name)
+    return bind(q.text, bindings_for(q, params), rel(q.path))
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-e", "--expression", "text", help="SPARQL text to run instead of a named query.")
+@click.option("--param", "params", multiple=True, metavar="K=V", help="Bind a query parameter.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(QUERY_FORMATS),
+    default="table",
+    show_default=True,
+    help="table/tsv/csv/json for SELECT (CURIEs); sparql-json/sparql-xml as the standard "
+    "results; ttl/nt for CONSTRUCT and DESCRIBE.",
+)
+def query(name: str | None, text: str | None, params: tuple[str, ...], fmt: str) -> None:
+    """Run a named query (stem or prefix such as cq01), a .rq file, or SPARQL text (-e).
+
+    Parameters are bound into the query's 'VALUES ?name { ... }' clauses as RDF terms.
     Example: histiokg query cq01 --param case=hkgd:seed-alk-h-infant --format tsv
     """
-    q = find_query(name)
-    bindings = bindings_for(q, parse_params(params))
-    built = load_built()
-    click.echo(format_table(built.graph.select(q.text, bindings), fmt))
+    sparql = _resolve_query(name, text, parse_params(params))
+    graph = open_graph()
+    if fmt in _RAW:
+        click.echo(graph.run(sparql, _RAW[fmt]).decode("utf-8"), nl=False)
+        return
+    click.echo(format_table(graph.select(sparql), fmt))
 
 
 @cli.group()
@@ -76,9 +104,14 @@ def traverse_path(
 
     Example: histiokg traverse path hkgd:seed-alk-h-infant crizotinib --exclude hkg:discussed_for
     """
-    built = load_built()
+    from kg.answers.traverse import (
+        NodeNotFoundError,
+        shortest_paths,
+    )
+
+    graph = open_graph()
     try:
-        found = shortest_paths(built.graph, source, target, exclude, limit, only)
+        found = shortest_paths(graph, source, target, exclude, limit, only)
     except NodeNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
     if not found:
@@ -104,9 +137,14 @@ def traverse_neighbours(
 
     Example: histiokg traverse neighbours HGNC:427 --radius 1 --type hkg:Drug
     """
-    built = load_built()
+    from kg.answers.traverse import (
+        NodeNotFoundError,
+        neighbours,
+    )
+
+    graph = open_graph()
     try:
-        edges = neighbours(built.graph, node, radius, predicates, categories)
+        edges = neighbours(graph, node, radius, predicates, categories)
     except NodeNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
     for edge in edges:
@@ -120,7 +158,11 @@ def traverse_ancestors(disease: str) -> None:
 
     Example: histiokg traverse ancestors MONDO:0022338
     """
-    _print_nodes(load_built(), ancestors, disease)
+    from kg.answers.traverse import (
+        ancestors,
+    )
+
+    _print_nodes(open_graph(), ancestors, disease)
 
 
 @traverse.command("descendants")
@@ -130,16 +172,24 @@ def traverse_descendants(disease: str) -> None:
 
     Example: histiokg traverse descendants MONDO:0002637
     """
-    _print_nodes(load_built(), descendants, disease)
+    from kg.answers.traverse import (
+        descendants,
+    )
+
+    _print_nodes(open_graph(), descendants, disease)
 
 
-def _print_nodes(built: Built, fn: Callable[[Any, str], list[str]], disease: str) -> None:
+def _print_nodes(graph: KnowledgeGraph, fn: Callable[[Any, str], list[str]], disease: str) -> None:
+    from kg.answers.traverse import (
+        NodeNotFoundError,
+    )
+
     try:
-        nodes = fn(built.graph, disease)
+        nodes = fn(graph, disease)
     except NodeNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
     for node in nodes:
-        click.echo(f"{node}\t{built.index.label(node)}")
+        click.echo(f"{node}\t{term_index().label(node)}")
 
 
 @traverse.command("similar")
@@ -150,9 +200,11 @@ def traverse_similar(case: str, top: int) -> None:
 
     Example: histiokg traverse similar hkgd:seed-alk-h-infant --top 3
     """
-    built = load_built()
+    from kg.answers.similarity import similar_cases
+
+    graph = open_graph()
     try:
-        found = similar_cases(built.graph, case, top)
+        found = similar_cases(graph, case, top)
     except LookupError as exc:
         raise click.UsageError(str(exc)) from exc
     for s in found:
@@ -171,5 +223,9 @@ def traverse_hubs(top: int, category: str) -> None:
 
     Example: histiokg traverse hubs --top 10 --type hkg:Drug
     """
-    for hub in hubs(load_built().graph, top, category):
+    from kg.answers.traverse import (
+        hubs,
+    )
+
+    for hub in hubs(open_graph(), top, category):
         click.echo(f"{hub.degree:5d}  {hub.node}  {hub.label}  ({hub.category})")

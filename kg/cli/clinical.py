@@ -6,24 +6,17 @@ from pathlib import Path
 
 import click
 
-from kg.answers.diagnose import rank_disorders
-from kg.answers.findings import (
-    FindingParseError,
-    findings_from_case,
-    parse_age,
-    parse_findings,
-)
-from kg.answers.options import case_options, drug_options
 from kg.cli.common import (
     cli,
     err,
     format_table,
-    load_built,
+    open_graph,
+    term_index,
 )
 from kg.core import paths
 from kg.core.files import write_atomic
 from kg.core.paths import rel
-from kg.graph.build import Built
+from kg.graph.queries import case_ids
 from kg.graph.store import ResultTable
 from kg.sources.cases import load_case
 from kg.sources.terms import UnknownTermError
@@ -54,19 +47,27 @@ def diagnose(
 
     Example: histiokg diagnose ALK+ CD1a- langerin- S100- CD68+ --age 2m --alteration KIF5B-ALK
     """
-    built = load_built()
+    from kg.answers.diagnose import rank_disorders
+    from kg.answers.findings import (
+        FindingParseError,
+        findings_from_case,
+        parse_age,
+        parse_findings,
+    )
+
+    graph = open_graph()
     years: float | None
     try:
         if case_file is not None:
-            findings, years = findings_from_case(load_case(case_file, built.index), built.index)
+            findings, years = findings_from_case(load_case(case_file, term_index()), term_index())
         else:
-            findings = parse_findings(markers, built.index, alterations, sites, features)
+            findings = parse_findings(markers, term_index(), alterations, sites, features)
             years = parse_age(age) if age else None
     except (UnknownTermError, FindingParseError) as exc:
         raise click.UsageError(str(exc)) from exc
     if not findings:
         raise click.UsageError("give at least one finding, e.g. ALK+ CD1a-")
-    for r in rank_disorders(built.graph, findings, years)[:top]:
+    for r in rank_disorders(graph, findings, years)[:top]:
         click.echo(
             f"{r.rank}. {r.label} ({r.disease})  score {r.score:+.2f}  p {r.probability:.3f}"
         )
@@ -91,13 +92,13 @@ def options(target: str, disorder: str | None, fmt: str) -> None:
 
     Example: histiokg options hkgd:seed-alk-h-infant
     """
-    built = load_built()
+    from kg.answers.options import case_options, drug_options
+
+    graph = open_graph()
     if disorder:
-        found = drug_options(
-            built.graph, _resolve_any(built, target), _resolve_any(built, disorder)
-        )
+        found = drug_options(graph, _resolve_any(target), _resolve_any(disorder))
     else:
-        found = case_options(built.graph, target)
+        found = case_options(graph, target)
     table = ResultTable(
         (
             "drug",
@@ -126,9 +127,9 @@ def options(target: str, disorder: str | None, fmt: str) -> None:
     click.echo(format_table(table, fmt))
 
 
-def _resolve_any(built: Built, name: str) -> str:
+def _resolve_any(name: str) -> str:
     try:
-        return built.index.resolve(name, ("gene_fusion", "sequence_variant", "gene", "disease"))
+        return term_index().resolve(name, ("gene_fusion", "sequence_variant", "gene", "disease"))
     except UnknownTermError as exc:
         raise click.UsageError(str(exc)) from exc
 
@@ -148,8 +149,7 @@ def case_check(file: Path) -> None:
 
     Example: histiokg case check kg/data/cases/seed-alk-h-infant.yaml
     """
-    built = load_built()
-    checked = load_case(file, built.index)
+    checked = load_case(file, term_index())
     click.echo(f"{file}: OK ({checked.id}; {len(checked.markers)} marker results)")
 
 
@@ -160,9 +160,9 @@ def case_add(file: Path) -> None:
 
     Example: histiokg case add new-case.yaml
     """
-    built = load_built()
-    checked = load_case(file, built.index)
-    if any(c.id == checked.id for c in built.cases):
+    graph = open_graph()
+    checked = load_case(file, term_index())
+    if checked.id in case_ids(graph):
         raise click.UsageError(f"a case with id {checked.id!r} is already in {paths.CASES_DIR}")
     target = paths.CASES_DIR / f"{checked.id}.yaml"
     write_atomic(target, file.read_bytes())

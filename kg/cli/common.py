@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 import click
 
 from kg import __version__
-from kg.checks.validate import validate_graph
 from kg.core import paths
 from kg.core.errors import ValidationError
 from kg.core.files import write_atomic
 from kg.core.paths import rel
-from kg.formats.release import gap_report_bytes
-from kg.graph.build import Built, build_graph
-from kg.graph.store import ResultTable
+from kg.graph.persistent import open_store
+from kg.graph.store import KnowledgeGraph, ResultTable
+from kg.sources.curation import load_curation
+from kg.sources.terms import TermIndex
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -30,12 +33,18 @@ def err(message: str) -> None:
 
 
 def format_table(table: ResultTable, fmt: str) -> str:
-    """Render query results as an aligned table, TSV or JSON."""
+    """Render query results as an aligned table, TSV, CSV or JSON (a list of objects)."""
     if fmt == "json":
         return json.dumps(table.as_dicts(), indent=2, ensure_ascii=False)
     if fmt == "tsv":
         lines = ["\t".join(table.columns)] + ["\t".join(row) for row in table.rows]
         return "\n".join(lines)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+        return buffer.getvalue().rstrip("\n")
     if not table.rows:
         return "(no rows)"
     width = [
@@ -53,21 +62,31 @@ def format_table(table: ResultTable, fmt: str) -> str:
     return "\n".join(out)
 
 
-def load_built() -> Built:
-    """Build the graph from the sources, saying so on stderr."""
-    err("building the graph ...")
-    built = build_graph()
-    err(
-        f"built {len(built.graph)} triples from {len(built.curation.statements)} curated "
-        "statements "
-        f"and {len(built.cases)} case(s)"
-    )
-    return built
+def open_graph() -> KnowledgeGraph:
+    """Open the built store, rebuilding it first (and saying why on stderr) if a source changed."""
+
+    def rebuilding(changed: list[str]) -> None:
+        shown = ", ".join(changed[:3]) + (
+            f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        )
+        err(
+            f"sources changed since the last build ({shown}); rebuilding {rel(paths.STORE_DIR)} ..."
+        )
+
+    return open_store(paths.STORE_DIR, paths.CURATED, paths.CASES_DIR, paths.ONTOLOGY, rebuilding)
 
 
-def check_built(built: Built) -> None:
+@cache
+def term_index() -> TermIndex:
+    """The term look-up (labels, synonyms, CURIEs) of the curated tables."""
+    return TermIndex(load_curation(paths.CURATED).terms)
+
+
+def check_graph(graph: KnowledgeGraph) -> None:
     """Validate a built graph; raise ValidationError if it fails."""
-    report = validate_graph(built.graph)
+    from kg.checks.validate import validate_graph
+
+    report = validate_graph(graph)
     err(report.summary())
     if not report.ok:
         raise ValidationError(report.summary(), report.failures)
@@ -105,9 +124,11 @@ def cli(ctx: click.Context, stacktrace: bool) -> None:
     ctx.obj = {"stacktrace": stacktrace}
 
 
-def write_gaps(built: Built) -> None:
+def write_gaps(graph: KnowledgeGraph) -> None:
     """Write build/terminology-gaps.tsv."""
-    data = gap_report_bytes(built.graph)
+    from kg.formats.release import gap_report_bytes
+
+    data = gap_report_bytes(graph)
     write_atomic(paths.BUILD_GAPS, data)
     terms = len(data.splitlines()) - 1
     err(f"wrote {rel(paths.BUILD_GAPS)} ({terms} terms without a standard ID)")

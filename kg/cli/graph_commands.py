@@ -6,34 +6,26 @@ from pathlib import Path
 
 import click
 
-from kg.answers.reasoning import reason as run_reasoner
-from kg.answers.traverse import (
-    shortest_paths,
-)
 from kg.cli.common import (
-    check_built,
+    check_graph,
     cli,
     err,
     format_option,
     format_table,
-    load_built,
+    open_graph,
     write_gaps,
 )
 from kg.core import paths
 from kg.core.files import write_atomic
 from kg.core.paths import rel
-from kg.formats.interchange import write_kgx
-from kg.formats.methods_doc import with_scoring_table
-from kg.formats.phenopackets import write_phenopackets
 from kg.formats.rdf import (
     DIRECTORY_FORMATS,
     FORMATS,
     write_graph,
     write_inferred,
 )
-from kg.formats.release import write_release
+from kg.graph.persistent import build_store, store_counts
 from kg.sources.query_files import bindings_for, load_queries
-from kg.sources.uberon import slice_bytes
 
 #: The predicates of a molecular mechanism: case -> driver -> partner gene <- drug target.
 MECHANISM = (
@@ -52,10 +44,16 @@ def build(out: Path) -> None:
 
     Example: histiokg build --out build/histiokg.ttl
     """
-    built = load_built()
-    size = write_graph(built.graph, out, "ttl")
+    err("building the graph ...")
+    built = build_store(paths.STORE_DIR, paths.CURATED, paths.CASES_DIR, paths.ONTOLOGY)
+    graph = built.graph
+    err(
+        f"built {len(graph)} triples from {len(built.curation.statements)} curated "
+        f"statements and {len(built.cases)} case(s) into {rel(paths.STORE_DIR)}"
+    )
+    size = write_graph(graph, out, "ttl")
     err(f"wrote {out} ({size} bytes)")
-    write_gaps(built)
+    write_gaps(graph)
 
 
 @cli.command()
@@ -64,7 +62,7 @@ def validate() -> None:
 
     Example: histiokg validate
     """
-    check_built(load_built())
+    check_graph(open_graph())
 
 
 @cli.command()
@@ -82,10 +80,12 @@ def reason(out: Path, extra: Path | None) -> None:
     Exit 1 if the ontology plus data is inconsistent, naming the clashing individuals.
     Example: histiokg reason --out build/histiokg-inferred.ttl
     """
-    built = load_built()
+    from kg.answers.reasoning import reason as run_reasoner
+
+    graph = open_graph()
     if extra is not None:
-        built.graph.rdflib_graph().parse(extra, format="turtle")
-    result = run_reasoner(built.graph)
+        graph = graph.extended(extra)
+    result = run_reasoner(graph)
     size = write_inferred(result, out)
     err(f"HermiT: consistent, {len(result.inferred)} inferred triples in {result.seconds:.1f} s")
     err(f"wrote {rel(out)} ({size} bytes)")
@@ -107,16 +107,19 @@ def export(fmt: str, out: Path) -> None:
 
     Example: histiokg export --format kgx --out build/kgx
     """
-    built = load_built()
+    from kg.formats.interchange import write_kgx
+    from kg.formats.phenopackets import write_phenopackets
+
+    graph = open_graph()
     if fmt == "kgx":
-        for path in write_kgx(built.graph, out):
+        for path in write_kgx(graph, out):
             err(f"wrote {path}")
         return
     if fmt == "phenopacket":
-        for path in write_phenopackets(built.graph, out):
+        for path in write_phenopackets(graph, out):
             err(f"wrote {path}")
         return
-    size = write_graph(built.graph, out, fmt)
+    size = write_graph(graph, out, fmt)
     err(f"wrote {out} ({size} bytes)")
 
 
@@ -127,15 +130,11 @@ def release(out: Path) -> None:
 
     Example: histiokg release --out build/release
     """
-    built = load_built()
-    check_built(built)
-    counts = {
-        "triples": len(built.graph),
-        "curated_statements": len(built.curation.statements),
-        "terms": len(built.curation.terms),
-        "cases": len(built.cases),
-    }
-    for path in write_release(built.graph, out, counts):
+    from kg.formats.release import write_release
+
+    graph = open_graph()
+    check_graph(graph)
+    for path in write_release(graph, out, store_counts(paths.STORE_DIR)):
         err(f"wrote {path}")
 
 
@@ -146,22 +145,26 @@ def demo(fmt: str) -> None:
 
     Example: histiokg demo
     """
-    built = load_built()
-    check_built(built)
-    size = write_graph(built.graph, paths.BUILD_TTL, "ttl")
+    from kg.answers.traverse import (
+        shortest_paths,
+    )
+
+    graph = open_graph()
+    check_graph(graph)
+    size = write_graph(graph, paths.BUILD_TTL, "ttl")
     err(f"wrote {rel(paths.BUILD_TTL)} ({size} bytes)")
-    write_gaps(built)
+    write_gaps(graph)
     for name, q in load_queries().items():
         if "seed" not in q.tags:
             continue
         click.echo(f"\n== {name}: {q.title}\nQ: {q.question}")
-        click.echo(format_table(built.graph.select(q.text, bindings_for(q, {})), fmt))
+        click.echo(format_table(graph.select(q.text, bindings_for(q, {})), fmt))
     for title, skip, only in (
         ("through the evidence for its disorder", ("hkg:discussed_for",), ()),
         ("through its driver", (), MECHANISM),
     ):
         click.echo(f"\n== How does the seed case reach crizotinib {title}?")
-        found = shortest_paths(built.graph, "hkgd:seed-alk-h-infant", "CHEBI:64310", skip, 2, only)
+        found = shortest_paths(graph, "hkgd:seed-alk-h-infant", "CHEBI:64310", skip, 2, only)
         for number, edges in enumerate(found, 1):
             click.echo(f"path {number}:")
             for edge in edges:
@@ -186,6 +189,8 @@ def maintain_uberon_slice(copy: Path, out: Path) -> None:
 
     Example: histiokg maintain uberon-slice cellxgene_ontology_guide-1.11.1-py3-none-any.whl
     """
+    from kg.sources.uberon import slice_bytes
+
     data = slice_bytes(copy)
     write_atomic(out, data)
     err(f"wrote {rel(out)} ({len(data)} bytes)")
@@ -200,6 +205,8 @@ def maintain_methods_doc(doc: Path) -> None:
 
     Example: histiokg maintain methods-doc
     """
+    from kg.formats.methods_doc import with_scoring_table
+
     try:
         text = with_scoring_table(doc.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

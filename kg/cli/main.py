@@ -6,6 +6,7 @@ Exit codes: 0 OK; 1 the data fails validation or a QC query returns rows; 2 usag
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -23,16 +24,18 @@ from kg.cli.common import (
     cli,
     err,
 )
-from kg.core.errors import KGError, SourceError, ValidationError
+from kg.core.errors import KGError, OutputError, SourceError, ValidationError
+from kg.graph.store import StoreError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI, mapping errors to exit codes in one place."""
     args = list(sys.argv[1:] if argv is None else argv)
     stacktrace = "--stacktrace" in args
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(args=args, prog_name="histiokg", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         err("aborted")
         return EXIT_USAGE
     except click.ClickException as exc:
@@ -41,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError:
         err("validation failed")
         return EXIT_INVALID
-    except SourceError as exc:
+    except (SourceError, OutputError, StoreError) as exc:
         err(f"error: {exc}")
         return EXIT_USAGE
     except KGError as exc:
@@ -52,7 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         err(f"internal error: {type(exc).__name__}: {exc} (rerun with --stacktrace)")
         return EXIT_INTERNAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so every temporary file and folder is removed on the way."""
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 if __name__ == "__main__":

@@ -67,3 +67,7 @@ class ValidationError(KGError):
 
 class InconsistentOntologyError(KGError):
     """The OWL reasoner found the ontology plus data inconsistent."""
+
+
+class OutputError(KGError):
+    """An output cannot be written: unwritable, a file where a folder goes, or a foreign folder."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.answers.traverse import to_networkx
-from kg.core.files import write_atomic
+from kg.core.files import write_tree
 from kg.graph.store import KnowledgeGraph
 
 _BIOLINK_MAP = """
@@ -131,10 +131,6 @@ def kgx_tables(graph: KnowledgeGraph) -> tuple[bytes, bytes]:
 
 
 def write_kgx(graph: KnowledgeGraph, out_dir: Path) -> list[Path]:
-    """Write KGX nodes.tsv and edges.tsv into ``out_dir``."""
+    """Write KGX nodes.tsv and edges.tsv as the folder ``out_dir``, together (never one alone)."""
     nodes, edges = kgx_tables(graph)
-    written = []
-    for name, data in (("nodes.tsv", nodes), ("edges.tsv", edges)):
-        write_atomic(out_dir / name, data)
-        written.append(out_dir / name)
-    return written
+    return write_tree(out_dir, {"nodes.tsv": nodes, "edges.tsv": edges}, "histiokg export kgx")

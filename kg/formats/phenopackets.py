@@ -21,7 +21,7 @@ from google.protobuf import json_format  # type: ignore[import-untyped]
 from phenopackets.schema.v2.phenopackets_pb2 import Phenopacket  # type: ignore[import-untyped]
 
 from kg import __version__
-from kg.core.files import write_atomic
+from kg.core.files import write_tree
 from kg.core.namespaces import PREFIXES, expand, is_known_curie
 from kg.graph.store import KnowledgeGraph
 
@@ -380,10 +380,7 @@ def graph_to_phenopackets(graph: KnowledgeGraph, created: str | None = None) -> 
 def write_phenopackets(
     graph: KnowledgeGraph, out_dir: Path, created: str | None = None
 ) -> list[Path]:
-    """Write ``<case-id>.json`` per case into ``out_dir``, each atomically; return the paths."""
-    written = []
-    for case_id, text in sorted(graph_to_phenopackets(graph, created).items()):
-        path = out_dir / f"{case_id}.json"
-        write_atomic(path, text.encode("utf-8"))
-        written.append(path)
-    return written
+    """Write ``<case-id>.json`` per case as the folder ``out_dir``, as a whole; return the paths."""
+    packets = graph_to_phenopackets(graph, created)
+    files = {f"{case_id}.json": text.encode("utf-8") for case_id, text in packets.items()}
+    return write_tree(out_dir, files, "histiokg export --format phenopacket")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kg.answers.reasoning import Inferences
 from kg.core.files import write_atomic
 from kg.core.namespaces import PREFIXES
-from kg.formats.interchange import graphml_bytes
 from kg.graph.store import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from kg.answers.reasoning import Inferences
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")
 #: Formats written to one file; kgx and phenopacket write a directory.
@@ -19,15 +21,12 @@ DIRECTORY_FORMATS = ("kgx", "phenopacket")
 
 def turtle_bytes(graph: KnowledgeGraph) -> bytes:
     """Turtle with every prefix bound, UTF-8, LF line ends, the same bytes for the same graph."""
-    text = graph.rdflib_graph().serialize(format="turtle", encoding="utf-8")
-    return text.replace(b"\r\n", b"\n")
+    return graph.serialise("ttl")
 
 
 def ntriples_bytes(graph: KnowledgeGraph) -> bytes:
     """N-Triples, lines sorted, so equal graphs give equal bytes."""
-    data = graph.rdflib_graph().serialize(format="nt", encoding="utf-8")
-    lines = sorted(set(line for line in data.decode("utf-8").splitlines() if line.strip()))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return graph.serialise("nt")
 
 
 def jsonld_context() -> dict[str, str]:
@@ -60,6 +59,8 @@ def serialise(graph: KnowledgeGraph, fmt: str) -> bytes:
     if fmt == "jsonld":
         return jsonld_bytes(graph)
     if fmt == "graphml":
+        from kg.formats.interchange import graphml_bytes
+
         return graphml_bytes(graph)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -78,4 +79,4 @@ def write_turtle(graph: KnowledgeGraph, path: Path) -> int:
 
 def write_inferred(result: Inferences, path: Path) -> int:
     """Write the reasoner's inferred triples as Turtle to ``path`` atomically; return the size."""
-    return write_graph(KnowledgeGraph(result.inferred), path, "ttl")
+    return write_graph(KnowledgeGraph.from_rdflib(result.inferred), path, "ttl")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 from kg import __version__
+from kg.core.files import write_tree
 from kg.formats.interchange import graphml_bytes, kgx_tables
 from kg.formats.phenopackets import graph_to_phenopackets
 from kg.formats.rdf import jsonld_bytes, jsonld_context, ntriples_bytes, turtle_bytes
@@ -64,20 +63,7 @@ def manifest_bytes(files: dict[str, bytes], counts: dict[str, int]) -> bytes:
 
 
 def write_release(graph: KnowledgeGraph, out_dir: Path, counts: dict[str, int]) -> list[Path]:
-    """Write the release bundle into ``out_dir`` as a whole: built beside it, then renamed."""
+    """Write the release bundle as the folder ``out_dir``, as a whole (:func:`write_tree`)."""
     files = release_files(graph)
     files["manifest.json"] = manifest_bytes(files, counts)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
-    try:
-        for rel_path, data in files.items():
-            target = staging / rel_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.replace(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return [out_dir / p for p in sorted(files)]
+    return write_tree(out_dir, files, "histiokg release")

@@ -1,14 +1,18 @@
-"""Compose the TBox, the curated rows and the cases into one graph: the only place sources merge."""
+"""Compose the TBox, the curated rows and the cases into one graph: the only place sources merge.
+
+``build_graph`` composes in memory (tests, one-off checks); ``build_store`` writes the persistent
+store under build/ with a manifest of every source's SHA-256 (``kg.graph.persistent.build_store``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.core import paths
 from kg.core.errors import CurationError, Problem
 from kg.graph.case_triples import case_to_triples
-from kg.graph.store import KnowledgeGraph
+from kg.graph.store import KnowledgeGraph, TripleSink, graph_ntriples
 from kg.graph.triples import curation_to_triples, publication_to_triples
 from kg.sources.case_model import Case
 from kg.sources.cases import load_cases
@@ -28,24 +32,38 @@ class Built:
     index: TermIndex
 
 
-def build_graph(
+@dataclass
+class Composed:
+    """Every source read and checked, as N-Triples ready for one bulk load."""
+
+    tbox: bytes
+    data: list[bytes]
+    curation: Curation
+    cases: list[Case]
+    index: TermIndex
+    triples: int = 0
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def compose(
     curated: Path = paths.CURATED,
     cases_dir: Path = paths.CASES_DIR,
     ontology: Path = paths.ONTOLOGY,
-) -> Built:
-    """Read every source, check it, and compose one graph.
+) -> Composed:
+    """Read every source, check it, and turn it into triples.
 
     Raises CurationError or CaseError (listing every problem) when an input is bad; nothing is
     written anywhere, so a bad input cannot corrupt a previous build.
     """
-    g = load_ontology(ontology)
+    tbox = graph_ntriples(load_ontology(ontology))
     curation = load_curation(curated)
     index = TermIndex(curation.terms)
     cases = load_cases(cases_dir, index)
-    cited = curation_to_triples(curation, g)
+    sink = TripleSink()
+    cited = curation_to_triples(curation, sink)
     case_keys = {case.publication["key"] for case in cases}
     for case in cases:
-        cited |= case_to_triples(case, g, index)
+        cited |= case_to_triples(case, sink, index)
     unknown = sorted(
         s for s in cited if not s.startswith(("PMID:", "DOI:", "http")) and s not in case_keys
     )
@@ -62,5 +80,15 @@ def build_graph(
             ]
         )
     for source in sorted(cited - case_keys):
-        publication_to_triples(g, source, curation.publications.get(source))
-    return Built(KnowledgeGraph(g), curation, cases, index)
+        publication_to_triples(sink, source, curation.publications.get(source))
+    return Composed(tbox, [sink.data()], curation, cases, index, len(sink))
+
+
+def build_graph(
+    curated: Path = paths.CURATED,
+    cases_dir: Path = paths.CASES_DIR,
+    ontology: Path = paths.ONTOLOGY,
+) -> Built:
+    """Read every source and compose one graph in memory."""
+    c = compose(curated, cases_dir, ontology)
+    return Built(KnowledgeGraph.in_memory(c.tbox, c.data), c.curation, c.cases, c.index)

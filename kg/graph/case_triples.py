@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.core.namespaces import HKG, HKGD, HKGT, iri
-from kg.graph.triples import add_assertion, assertion_iri, decimal_literal, source_iri
+from kg.graph.triples import TripleTarget, add_assertion, assertion_iri, decimal_literal, source_iri
 from kg.sources.case_model import Case, Evidence
 from kg.sources.terms import TermIndex
 
@@ -26,22 +26,24 @@ def slug(curie: str) -> str:
 
 
 class _CaseWriter:
-    def __init__(self, case: Case, g: Graph, index: TermIndex) -> None:
+    def __init__(self, case: Case, g: TripleTarget, index: TermIndex) -> None:
         self.case = case
         self.g = g
         self.index = index
         self.node = HKGD[case.id]
         self.pub_key = case.publication["key"]
+        self.asserted: set[URIRef] = set()
 
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, ev: Evidence, note: str = "") -> None:
         self.g.add((s, p, o))
         node = assertion_iri(self.case.id, s, p, o)
-        if (node, RDF.type, HKG.Assertion) in self.g:
+        if node in self.asserted:
             # the same triple cited again (two sentences support one site): add the new evidence
             for sid, quote in zip(ev.sentences, ev.quotes, strict=True):
                 self.g.add((node, HKG.sentence, HKGD[f"{self.case.id}-{sid}"]))
                 self.g.add((node, HKG.quote, Literal(quote)))
             return
+        self.asserted.add(node)
         add_assertion(
             self.g,
             node,
@@ -231,7 +233,7 @@ def _claims(w: _CaseWriter) -> None:
             g.add((node, RDF.object, iri(claim.object)))
 
 
-def case_to_triples(case: Case, g: Graph, index: TermIndex) -> set[str]:
+def case_to_triples(case: Case, g: TripleTarget, index: TermIndex) -> set[str]:
     """Add the case's subgraph to ``g``; return the sources it cites."""
     w = _CaseWriter(case, g, index)
     _publication(w)

@@ -23,3 +23,13 @@ def run_query(
     """Run a named query with parameters bound (defaults from its header)."""
     query = find_query(name, root)
     return graph.select(query.text, bindings_for(query, bindings))
+
+
+_CASES = (
+    """SELECT ?case WHERE { ?case a <https://w3id.org/histiokg/ontology/Case> } ORDER BY ?case"""
+)
+
+
+def case_ids(graph: KnowledgeGraph) -> set[str]:
+    """The ids (local names) of every case in the graph."""
+    return {row[0].split(":", 1)[-1] for row in graph.select(_CASES).rows}

@@ -1,21 +1,57 @@
-"""The graph store, behind one small interface so the backend can change without touching readers.
+"""The graph store: Oxigraph (pyoxigraph), on disk under build/ or in memory, behind one interface.
 
-Everything outside this module sees a :class:`KnowledgeGraph`: run SELECT queries with bound
-parameters, iterate triples, count them, serialise. rdflib objects are used inside; callers get
-plain strings (CURIEs where a prefix is known).
+This is the only module that imports the store backend. Everything else sees a
+:class:`KnowledgeGraph`: standard SPARQL 1.1 SELECT (parameters bound by
+:func:`kg.sources.query_files.bind`), triples as strings, labels, deterministic serialisations,
+and an rdflib copy for the few consumers that need rdflib objects (the OWL reasoner's translation).
+Cells come back as plain strings: a CURIE where a prefix is known, the lexical form of a literal,
+'' for unbound.
+
+A persistent store is written once by :func:`write_store` into a temporary sibling folder and
+swapped in with a rename, so a failed build leaves the previous store intact; readers open it
+read-only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.query import ResultRow
+from rdflib.term import Node
 
-from kg.core.namespaces import PREFIXES, contract, iri
+from kg.core.errors import KGError, Problem, QueryError
+from kg.core.namespaces import PREFIXES, contract
+from kg.sources.query_files import bind, concat_columns, sorted_concat
 
 Cell = str
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: The folder inside a store directory that holds the Oxigraph database.
+DATABASE = "oxigraph"
+MANIFEST = "manifest.json"
+_FORMATS = {
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+class StoreError(KGError):
+    """The persistent store is missing, unreadable or from another version."""
 
 
 @dataclass(frozen=True)
@@ -31,79 +67,322 @@ class ResultTable:
 
 
 def cell(value: object) -> Cell:
-    """Render one RDF term as a string cell."""
+    """Render one result term as a string cell."""
     if value is None:
         return ""
-    if isinstance(value, URIRef):
-        return contract(str(value))
-    if isinstance(value, Literal):
-        text = str(value)
+    if isinstance(value, ox.NamedNode):
+        return contract(value.value)
+    if isinstance(value, ox.Literal):
+        text = value.value
         if text.startswith("http"):
             # GROUP_CONCAT of IRIs yields text; show known IRIs as CURIEs there too
             return "; ".join(contract(part) for part in text.split("; "))
         return text
-    if isinstance(value, BNode):
-        return f"_:{value}"
+    if isinstance(value, ox.BlankNode):
+        return f"_:{value.value}"
     return str(value)
 
 
-def to_term(value: str) -> URIRef | Literal:
-    """Turn a parameter value into an RDF term: a CURIE or IRI becomes an IRI, else a literal."""
-    if value.startswith(("http://", "https://")):
-        return URIRef(value)
-    prefix = value.split(":", 1)[0] if ":" in value else ""
-    if prefix in PREFIXES:
-        return iri(value)
-    return Literal(value)
+# ---------------------------------------------------------------- N-Triples from rdflib terms
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
+def _nt_term(node: Node) -> str:
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    if isinstance(node, Literal):
+        text = '"' + "".join(_ESCAPES.get(ch, ch) for ch in str(node)) + '"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype is not None and str(node.datatype) != XSD_STRING:
+            return f"{text}^^<{node.datatype}>"
+        return text
+    raise TypeError(f"cannot write {node!r} as N-Triples")
+
+
+class TripleSink:
+    """Collects triples (rdflib terms) as N-Triples lines, for one bulk load into the store.
+
+    The graph builders call ``add((s, p, o))`` exactly as on an rdflib Graph, without the memory
+    an rdflib Graph needs per triple.
+    """
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+        self.has_blank_nodes = False
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        """Add one triple."""
+        s, p, o = triple
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            self.has_blank_nodes = True
+        self._lines.append(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n")
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def data(self) -> bytes:
+        """The collected triples as N-Triples bytes."""
+        return "".join(self._lines).encode("utf-8")
+
+
+def graph_ntriples(g: Graph) -> bytes:
+    """An rdflib graph as N-Triples bytes, blank-node labels kept."""
+    sink = TripleSink()
+    for triple in g:
+        sink.add(triple)
+    return sink.data()
+
+
+def _load(store: ox.Store, data: bytes, canonical: bool) -> None:
+    """Load N-Triples; ``canonical`` relabels its blank nodes by RDFC-1.0 first.
+
+    Loading renames blank nodes at random, so the TBox (the only source with blank nodes: OWL
+    restrictions and lists) is given canonical labels (``c14n0`` ...), the same for the same
+    axioms in every build: exports are byte-for-byte reproducible.
+    """
+    if not data:
+        return
+    if canonical:
+        dataset = ox.Dataset(
+            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        )
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        store.extend(dataset)
+    else:
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+
+
+# ---------------------------------------------------------------- the graph
 
 
 class KnowledgeGraph:
-    """A built graph. Construct with a filled rdflib Graph (the only backend for now)."""
+    """A built graph in an Oxigraph store (read-only when opened from disk)."""
 
-    def __init__(self, graph: Graph) -> None:
-        self._graph = graph
-        for prefix, base in PREFIXES.items():
-            graph.bind(prefix, base, override=True, replace=True)
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+        self._rdflib: Graph | None = None
+        self._labels: dict[str, str] | None = None
+
+    @classmethod
+    def in_memory(cls, tbox: bytes = b"", data: Iterable[bytes] = ()) -> KnowledgeGraph:
+        """A new in-memory graph from N-Triples: the TBox (blank nodes canonical) and data."""
+        store = ox.Store()
+        _load(store, tbox, canonical=True)
+        for chunk in data:
+            _load(store, chunk, canonical=False)
+        return cls(store)
+
+    @classmethod
+    def from_rdflib(cls, g: Graph) -> KnowledgeGraph:
+        """An in-memory graph holding the triples of an rdflib graph (fixtures, inferences)."""
+        return cls.in_memory(graph_ntriples(g))
+
+    @classmethod
+    def open(cls, path: Path) -> KnowledgeGraph:
+        """Open a persistent store written by :func:`write_store`, read-only."""
+        database = path / DATABASE
+        if not database.is_dir():
+            raise StoreError(f"no built store at {path}; run 'histiokg build'")
+        try:
+            return cls(ox.Store.read_only(str(database)))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
 
     def __len__(self) -> int:
-        return len(self._graph)
+        return len(self._store)
+
+    def extended(self, turtle: Path) -> KnowledgeGraph:
+        """An in-memory copy of this graph with the triples of a Turtle file added."""
+        copy = KnowledgeGraph.in_memory(self.dump_ntriples())
+        try:
+            copy._store.load(path=str(turtle), format=ox.RdfFormat.TURTLE)
+        except (SyntaxError, ValueError) as exc:
+            raise QueryError([Problem(str(turtle), None, f"not valid Turtle: {exc}")]) from exc
+        return copy
+
+    # ------------------------------------------------------------ queries
+
+    def _query(self, sparql: str) -> Any:
+        try:
+            return self._store.query(sparql, prefixes=None)
+        except SyntaxError as exc:
+            raise QueryError(
+                [Problem("query", None, f"SPARQL syntax error: {exc}", "fix the query text")]
+            ) from exc
+        except OSError as exc:  # evaluation errors surface as OSError in pyoxigraph
+            raise QueryError([Problem("query", None, f"query failed: {exc}")]) from exc
 
     def select(self, sparql: str, bindings: Mapping[str, str] | None = None) -> ResultTable:
-        """Run a SELECT query; ``bindings`` map variable names (no '?') to CURIEs, IRIs or text."""
-        init = {k: to_term(v) for k, v in (bindings or {}).items()}
-        result = self._graph.query(sparql, initBindings=init)
-        columns = tuple(str(v) for v in (result.vars or []))
+        """Run a SELECT query; ``bindings`` map variable names (no '?') to CURIEs, IRIs or text.
+
+        GROUP_CONCAT columns come back with their parts sorted, so answers are deterministic.
+        """
+        text = bind(sparql, bindings) if bindings else sparql
+        result = self._query(text)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError([Problem("query", None, "not a SELECT query", "use SELECT here")])
+        columns = tuple(v.value for v in result.variables)
+        concat = concat_columns(text)
+        seps = [concat.get(c, "") for c in columns]
         rows = []
-        for row in result:
-            assert isinstance(row, ResultRow)
-            rows.append(tuple(cell(row[c]) for c in columns))
+        for solution in result:
+            row = tuple(cell(solution[i]) for i in range(len(columns)))
+            rows.append(tuple(sorted_concat(c, s) for c, s in zip(row, seps, strict=True)))
         return ResultTable(columns, tuple(rows))
+
+    def run(self, sparql: str, fmt: str) -> bytes:
+        """Run any query and serialise its result.
+
+        SELECT and ASK as SPARQL results (json, xml, csv, tsv); CONSTRUCT and DESCRIBE as RDF
+        (ttl, nt). A format that does not fit the query form raises QueryError.
+        """
+        result = self._query(sparql)
+        if isinstance(result, ox.QueryTriples):
+            if fmt not in ("ttl", "nt"):
+                raise QueryError(
+                    [Problem("query", None, f"a graph result cannot be {fmt}", "use ttl or nt")]
+                )
+            triples = sorted(result, key=str)
+            out = ox.serialize(triples, format=_FORMATS[fmt], prefixes=_prefixes(fmt)) or b""
+            return _sorted_prefix_lines(out) if fmt == "ttl" else out
+        if fmt not in _RESULT_FORMATS:
+            raise QueryError(
+                [Problem("query", None, f"a table cannot be {fmt}", "use json, xml, csv or tsv")]
+            )
+        data = result.serialize(format=_RESULT_FORMATS[fmt])
+        return data if isinstance(data, bytes) else b""
+
+    # ------------------------------------------------------------ triples and labels
 
     def triples(self) -> Iterator[tuple[str, str, str, bool]]:
         """Yield (subject, predicate, object, object_is_iri) as full IRI strings / literal text."""
-        for s, p, o in self._graph:
-            if isinstance(s, URIRef) and isinstance(p, URIRef):
-                yield str(s), str(p), str(o), isinstance(o, URIRef)
+        for q in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            if isinstance(q.subject, ox.NamedNode):
+                o = q.object
+                if not isinstance(o, ox.Triple):
+                    yield q.subject.value, q.predicate.value, o.value, isinstance(o, ox.NamedNode)
 
     def labels(self) -> dict[str, str]:
-        """Map IRI -> rdfs:label for every labelled node."""
-        from rdflib import RDFS
-
-        out: dict[str, str] = {}
-        for s, o in self._graph.subject_objects(RDFS.label):
-            out.setdefault(str(s), str(o))
-        return out
+        """Map IRI -> rdfs:label for every labelled node (the smallest label if several)."""
+        if self._labels is None:
+            out: dict[str, str] = {}
+            label = ox.NamedNode(RDFS_LABEL)
+            for q in self._store.quads_for_pattern(None, label, None, ox.DefaultGraph()):
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                    key, text = q.subject.value, q.object.value
+                    if key not in out or text < out[key]:
+                        out[key] = text
+            self._labels = out
+        return dict(self._labels)
 
     def curie_labels(self) -> dict[str, str]:
         """Map CURIE (or IRI where no prefix fits) -> rdfs:label."""
         return {contract(k): v for k, v in self.labels().items()}
 
+    # ------------------------------------------------------------ serialisations
+
+    def _sorted_triples(self) -> list[Any]:
+        quads = self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        return sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=str)
+
     def dump_ntriples(self) -> bytes:
         """Every triple as N-Triples (UTF-8), lines sorted: the interchange other engines load."""
-        data = self._graph.serialize(format="nt", encoding="utf-8")
-        lines = sorted({line for line in data.decode("utf-8").splitlines() if line.strip()})
-        return ("\n".join(lines) + "\n").encode("utf-8")
+        raw = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+        lines = sorted({line for line in raw.decode("utf-8").splitlines() if line.strip()})
+        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+    def serialise(self, fmt: str) -> bytes:
+        """Turtle, N-Triples or JSON-LD of every triple, in sorted order: equal graphs, equal bytes.
+
+        Blank-node labels are the store's, which the build makes canonical (RDFC-1.0).
+        """
+        if fmt == "nt":
+            return self.dump_ntriples()
+        if fmt not in _FORMATS:
+            raise ValueError(f"unknown RDF format {fmt!r}")
+        triples = self._sorted_triples()
+        out = ox.serialize(triples, format=_FORMATS[fmt], prefixes=_prefixes(fmt)) or b""
+        return _sorted_prefix_lines(out) if fmt == "ttl" else out
 
     def rdflib_graph(self) -> Graph:
-        """The rdflib graph, for consumers that need an rdflib object (SHACL, serialisers)."""
-        return self._graph
+        """An rdflib copy of the graph (built once), for consumers that need rdflib objects."""
+        if self._rdflib is None:
+            g = Graph()
+            for prefix, base in PREFIXES.items():
+                g.bind(prefix, base, override=True, replace=True)
+            g.parse(data=self.dump_ntriples().decode("utf-8"), format="nt")
+            self._rdflib = g
+        return self._rdflib
+
+
+def _prefixes(fmt: str) -> dict[str, str] | None:
+    return dict(sorted(PREFIXES.items())) if fmt in ("ttl", "jsonld") else None
+
+
+def _sorted_prefix_lines(turtle: bytes) -> bytes:
+    """Turtle with its @prefix lines in sorted order (the serialiser's order is its own)."""
+    lines = turtle.split(b"\n")
+    head = [line for line in lines if line.startswith(b"@prefix ")]
+    return b"\n".join(sorted(head) + lines[len(head) :])
+
+
+# ---------------------------------------------------------------- the persistent store
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest of the store at ``path`` (what it was built from), or None if absent."""
+    try:
+        doc = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def write_store(
+    path: Path, tbox: bytes, data: Iterable[bytes], manifest: Mapping[str, Any]
+) -> KnowledgeGraph:
+    """Write a new persistent store at ``path`` and return it opened read-only.
+
+    The store is loaded into a temporary sibling folder and swapped in by renames; on any error
+    (or a signal) the temporary folder is removed and a previous store at ``path`` is untouched.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    old = path.parent / f".{path.name}.old"
+    try:
+        store = ox.Store(str(staging / DATABASE))
+        _load(store, tbox, canonical=True)
+        for chunk in data:
+            _load(store, chunk, canonical=False)
+        store.flush()
+        count = len(store)
+        del store
+        doc = {**manifest, "triples": count}
+        (staging / MANIFEST).write_text(
+            json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            path.replace(old)
+        staging.replace(path)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old.exists() and not path.exists():
+            old.replace(path)
+        raise
+    return KnowledgeGraph.open(path)
+
+
+def store_size(path: Path) -> int:
+    """Bytes on disk of the store at ``path``."""
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            total += (Path(root) / name).stat().st_size
+    return total

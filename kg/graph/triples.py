@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, Protocol
 
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.core.namespaces import HKG, HKGD, OBO, OIO, iri, is_known_curie
@@ -36,6 +37,15 @@ CATEGORY_CLASS: dict[str, URIRef] = {
     "response_category": HKG.ResponseCategory,
 }
 DEFINITION = OBO.IAO_0000115
+
+
+class TripleTarget(Protocol):
+    """Where builders put triples: an rdflib Graph or the store's bulk-load sink."""
+
+    def add(self, triple: tuple[Any, Any, Any], /) -> Any:
+        """Add one (subject, predicate, object) triple of rdflib terms."""
+
+
 BIOLINK_GENE_FUSION_WITH = URIRef("https://w3id.org/biolink/vocab/gene_fusion_with")
 
 
@@ -64,7 +74,7 @@ def assertion_iri(prefix: str, s: URIRef, p: URIRef, o: URIRef | Literal) -> URI
 
 
 def add_assertion(
-    g: Graph,
+    g: TripleTarget,
     node: URIRef,
     triple: tuple[URIRef, URIRef, URIRef | Literal],
     *,
@@ -89,15 +99,17 @@ def add_assertion(
 
 
 def decimal_literal(value: str | float) -> Literal:
-    """An xsd:decimal in canonical lexical form, so Turtle round-trips it unchanged.
+    """An xsd:decimal in the XSD 1.1 canonical form (no ".0" on whole numbers).
 
-    >>> str(decimal_literal("12")), str(decimal_literal(0.5))
-    ('12.0', '0.5')
+    It is the form the store keeps, so every export and round trip gives the same lexical form.
+
+    >>> str(decimal_literal("12")), str(decimal_literal(0.5)), str(decimal_literal("2.50"))
+    ('12', '0.5', '2.5')
     """
     text = format(Decimal(str(value)), "f")
-    if "." not in text:
-        text += ".0"
-    return Literal(text, datatype=XSD.decimal)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Literal(text or "0", datatype=XSD.decimal)
 
 
 def _qualifier_literal(key: str, value: str) -> Literal | URIRef:
@@ -111,7 +123,7 @@ def _qualifier_literal(key: str, value: str) -> Literal | URIRef:
     return Literal(value)
 
 
-def statement_to_triples(g: Graph, st: Statement) -> None:
+def statement_to_triples(g: TripleTarget, st: Statement) -> None:
     """Add one curated statement: the direct triple (unless contested) and its assertion node."""
     triple = (iri(st.subject), iri(st.predicate), iri(st.object))
     if not st.contested:
@@ -137,7 +149,7 @@ def statement_to_triples(g: Graph, st: Statement) -> None:
         g.add((node, HKG[key], _qualifier_literal(key, value)))
 
 
-def term_to_triples(g: Graph, term: Term) -> None:
+def term_to_triples(g: TripleTarget, term: Term) -> None:
     """Add a term's identity: type, label, mappings, synonyms, definition, structure."""
     node = iri(term.id)
     g.add((node, RDF.type, CATEGORY_CLASS[term.category]))
@@ -182,7 +194,7 @@ def term_to_triples(g: Graph, term: Term) -> None:
                 g.add((node, HKG.do_not_use, Literal(obsolete.strip())))
 
 
-def publication_to_triples(g: Graph, source: str, meta: Publication | None) -> None:
+def publication_to_triples(g: TripleTarget, source: str, meta: Publication | None) -> None:
     """Add a publication node for a cited source, with the metadata seen in a copy of it."""
     node = source_iri(source)
     g.add((node, RDF.type, HKG.Publication))
@@ -200,7 +212,7 @@ def publication_to_triples(g: Graph, source: str, meta: Publication | None) -> N
         g.add((node, RDFS.comment, Literal(meta.note)))
 
 
-def curation_to_triples(curation: Curation, g: Graph) -> set[str]:
+def curation_to_triples(curation: Curation, g: TripleTarget) -> set[str]:
     """Add all curated terms and statements to ``g``; return the set of sources cited."""
     cited: set[str] = set()
     for term in curation.terms.values():

@@ -18,7 +18,11 @@ from kg.core.errors import Problem
 from kg.core.paths import rel
 
 
-class LineLoader(yaml.SafeLoader):
+#: libyaml's parser where the platform has it (several times faster), else the pure-Python one.
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]
     """A YAML loader that remembers the line of every mapping key."""
 
 
@@ -46,6 +50,12 @@ LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,
 )
+
+
+@cache
+def schema_validator() -> jsonschema.Draft202012Validator:
+    """The case schema's validator, compiled once per process."""
+    return jsonschema.Draft202012Validator(case_schema())
 
 
 @cache
@@ -84,7 +94,7 @@ def read_case_document(path: Path) -> tuple[Any, list[Problem]]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         return None, [Problem(where, line, f"not valid YAML: {exc}", "fix the YAML syntax")]
-    validator = jsonschema.Draft202012Validator(case_schema())
+    validator = schema_validator()
     problems = []
     for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.path))):
         field_path = "/".join(str(p) for p in error.path) or "(top)"

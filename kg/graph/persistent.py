@@ -1,0 +1,117 @@
+"""The persistent store's freshness: what it was built from, and opening it (rebuilt if stale).
+
+Opening is cheap (hash the sources, open Oxigraph read-only); only a changed source pulls in the
+readers and the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg import __version__
+from kg.core import paths
+from kg.graph.store import DATABASE, KnowledgeGraph, read_manifest, write_store
+
+if TYPE_CHECKING:
+    from kg.graph.build import Built
+
+#: The code whose change changes the built graph (readers and triple builders).
+BUILD_CODE = ("core", "sources", "graph")
+
+
+def source_files(
+    curated: Path = paths.CURATED,
+    cases_dir: Path = paths.CASES_DIR,
+    ontology: Path = paths.ONTOLOGY,
+) -> list[Path]:
+    """Every file the built graph depends on: TBox, curated tables, cases, schema, build code."""
+    files = [p for p in sorted(ontology.parent.glob("*.ttl")) if p.name != paths.SHAPES.name]
+    files += sorted(ontology.parent.glob("imports/*.ttl"))
+    files += sorted(curated.glob("*/*.tsv")) + sorted(cases_dir.glob("*.yaml"))
+    files.append(paths.CASE_SCHEMA)
+    for layer in BUILD_CODE:
+        files += sorted((paths.PACKAGE / layer).glob("*.py"))
+    return files
+
+
+def _name(path: Path) -> str:
+    return paths.rel(path)
+
+
+def fingerprint(files: list[Path]) -> dict[str, str]:
+    """SHA-256 of each file, keyed by its path relative to the project (missing files: '')."""
+    out: dict[str, str] = {}
+    for path in files:
+        try:
+            out[_name(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            out[_name(path)] = ""
+    return dict(sorted(out.items()))
+
+
+def changed_sources(store: Path, current: dict[str, str]) -> list[str]:
+    """The sources that differ from those the store at ``store`` was built from.
+
+    ``["(no store)"]`` when there is no store, ``["(other version)"]`` after an upgrade.
+    """
+    manifest = read_manifest(store)
+    if manifest is None or not (store / DATABASE).is_dir():
+        return ["(no store)"]
+    if manifest.get("version") != __version__:
+        return ["(other version)"]
+    recorded: dict[str, str] = manifest.get("sources", {})
+    return sorted(
+        name for name in set(recorded) | set(current) if recorded.get(name) != current.get(name)
+    )
+
+
+def open_store(
+    store: Path = paths.STORE_DIR,
+    curated: Path = paths.CURATED,
+    cases_dir: Path = paths.CASES_DIR,
+    ontology: Path = paths.ONTOLOGY,
+    on_rebuild: Callable[[list[str]], None] | None = None,
+) -> KnowledgeGraph:
+    """Open the persistent store, rebuilding it first if a source changed since it was built.
+
+    ``on_rebuild`` is told the changed sources before a rebuild (the CLI says so on stderr).
+    """
+    changed = changed_sources(store, fingerprint(source_files(curated, cases_dir, ontology)))
+    if not changed:
+        return KnowledgeGraph.open(store)
+    if on_rebuild is not None:
+        on_rebuild(changed)
+    return build_store(store, curated, cases_dir, ontology).graph
+
+
+def build_store(
+    store: Path = paths.STORE_DIR,
+    curated: Path = paths.CURATED,
+    cases_dir: Path = paths.CASES_DIR,
+    ontology: Path = paths.ONTOLOGY,
+) -> Built:
+    """Read every source and write the persistent store at ``store`` (atomically)."""
+    from kg.graph.build import Built, compose  # the readers load only when a build is due
+
+    sources = fingerprint(source_files(curated, cases_dir, ontology))
+    c = compose(curated, cases_dir, ontology)
+    manifest = {
+        "name": "histiokg",
+        "version": __version__,
+        "sources": sources,
+        "cases": len(c.cases),
+        "curated_statements": len(c.curation.statements),
+        "terms": len(c.curation.terms),
+    }
+    graph = write_store(store, c.tbox, c.data, manifest)
+    return Built(graph, c.curation, c.cases, c.index)
+
+
+def store_counts(store: Path = paths.STORE_DIR) -> dict[str, int]:
+    """The counts the store's manifest records (triples, cases, statements, terms)."""
+    manifest = read_manifest(store) or {}
+    keys = ("triples", "cases", "curated_statements", "terms")
+    return {k: int(manifest[k]) for k in keys if isinstance(manifest.get(k), int)}
