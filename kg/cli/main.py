@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import click
 
 # Importing the command modules registers their commands on the group.
+import kg.cli.view  # noqa: F401
 from kg.cli import ask, clinical, graph_commands  # noqa: F401
 from kg.cli import synth as _synth  # noqa: F401
 from kg.cli.common import (
