@@ -17,7 +17,6 @@ from kg.core import paths
 from kg.core.errors import Problem
 from kg.core.paths import rel
 
-
 #: libyaml's parser where the platform has it (several times faster), else the pure-Python one.
 _BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
