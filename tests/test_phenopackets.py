@@ -145,7 +145,7 @@ def test_seed_treatment_lines_keep_their_grouping(real_packets) -> None:
         (1, ["CHEBI:567361"]),
         (2, ["CHEBI:44185", "CHEBI:50667"]),
     ]
-    assert case.age_value == 2.0 and case.age_unit == "month" and case.sex == "male"
+    assert case.age.value == 2.0 and case.age.unit == "month" and case.sex == "male"
 
 
 # ---------------------------------------------------------------- reference validator

@@ -103,8 +103,8 @@ def parse_findings(
     return out
 
 
-def findings_from_case(case: Case, index: TermIndex) -> tuple[list[Finding], float]:
-    """The findings and age (in years) of a case file, for ranking."""
+def findings_from_case(case: Case, index: TermIndex) -> tuple[list[Finding], float | None]:
+    """The findings and exact age (in years, None if not reported exactly) of a case file."""
     out = [
         Finding(
             "marker",
@@ -115,7 +115,9 @@ def findings_from_case(case: Case, index: TermIndex) -> tuple[list[Finding], flo
         for m in case.markers
     ]
     out += [
-        Finding("alteration", m.alteration, True, index.label(m.alteration)) for m in case.molecular
+        Finding("alteration", m.alteration or m.gene, True, index.label(m.alteration or m.gene))
+        for m in case.molecular
+        if m.alteration or m.gene
     ]
     out += [Finding("site", s.term, True, index.label(s.term)) for s in case.sites]
     out += [Finding("finding", f.term, True, index.label(f.term)) for f in case.findings]

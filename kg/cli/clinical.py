@@ -18,6 +18,7 @@ from kg.core.files import write_atomic
 from kg.core.paths import rel
 from kg.graph.queries import case_ids
 from kg.graph.store import ResultTable
+from kg.sources.case_files import CURRENT_FORMAT, migrate_text
 from kg.sources.cases import load_case
 from kg.sources.terms import UnknownTermError
 
@@ -167,3 +168,31 @@ def case_add(file: Path) -> None:
     target = paths.CASES_DIR / f"{checked.id}.yaml"
     write_atomic(target, file.read_bytes())
     err(f"added {rel(target)}; run 'histiokg validate' to rebuild and check the graph")
+
+
+@case.command("migrate")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def case_migrate(files: tuple[Path, ...]) -> None:
+    """Rewrite case files of format histiokg-case/1 as histiokg-case/2, in place.
+
+    Version 2 holds everything version 1 does, so only the format line changes; each file is
+    checked before and after, and written atomically. Files already at version 2 are left alone.
+    Example: histiokg case migrate kg/data/cases/*.yaml
+    """
+    index = term_index()
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        migrated = migrate_text(text)
+        if migrated == text:
+            err(f"{rel(file)}: already {CURRENT_FORMAT}")
+            continue
+        load_case(file, index)
+        write_atomic(file, migrated.encode("utf-8"))
+        try:
+            load_case(file, index)
+        except Exception:
+            write_atomic(file, text.encode("utf-8"))
+            raise
+        err(f"{rel(file)}: migrated to {CURRENT_FORMAT}")

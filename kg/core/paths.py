@@ -19,6 +19,7 @@ STATEMENTS_DIR = CURATED / "statements"
 PUBLICATIONS_DIR = CURATED / "publications"
 CASES_DIR = DATA / "cases"
 CASE_SCHEMA = PACKAGE / "data" / "case.schema.json"
+CASE_SCHEMA_V2 = PACKAGE / "data" / "case-2.schema.json"
 #: Pinned third-party JavaScript inlined into `histiokg view` pages (package data; vendor.json).
 VENDOR_DIR = PACKAGE / "formats" / "vendor"
 QUERIES_DIR = ROOT / "queries"

@@ -21,6 +21,7 @@ from kg.formats.phenopackets import POLARITY, UNIT, Json
 from kg.graph.case_triples import case_to_triples
 from kg.sources.case_model import (
     DEFAULT_EVIDENCE,
+    Age,
     Biopsy,
     Case,
     Evidence,
@@ -125,9 +126,7 @@ class _Importer:
             file=self.source,
             publication=self.publication(),
             sentences={},
-            age_value=age_value,
-            age_unit=age_unit,
-            age_evidence=_NO_EVIDENCE,
+            age=Age(evidence=_NO_EVIDENCE, value=age_value, unit=age_unit),
             sex=sex,
             sex_evidence=_NO_EVIDENCE,
         )

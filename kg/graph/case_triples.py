@@ -10,7 +10,7 @@ from rdflib.namespace import XSD
 
 from kg.core.namespaces import HKG, HKGD, HKGT, iri
 from kg.graph.triples import TripleTarget, add_assertion, assertion_iri, decimal_literal, source_iri
-from kg.sources.case_model import Case, Evidence
+from kg.sources.case_model import Case, Evidence, Molecular
 from kg.sources.terms import TermIndex
 
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
@@ -110,16 +110,43 @@ def _patient(w: _CaseWriter) -> None:
     w.g.add((c, RDF.type, HKG.Case))
     w.g.add((c, RDFS.label, Literal(case.title)))
     w.g.add((c, HKG.described_in, source_iri(w.pub_key)))
-    w.fact(c, HKG.age_value, decimal_literal(case.age_value), case.age_evidence)
-    w.fact(c, HKG.age_unit, Literal(case.age_unit), case.age_evidence)
-    w.g.add((c, HKG.age_in_years, decimal_literal(case.age_in_years)))
-    w.fact(c, HKG.sex, HKGT[case.sex], case.sex_evidence)
+    _age(w)
+    if case.sex and case.sex_evidence is not None:
+        w.fact(c, HKG.sex, HKGT[case.sex], case.sex_evidence)
     if case.born_at_term is not None and case.term_evidence is not None:
         w.fact(c, HKG.birth_at_term, Literal(case.born_at_term), case.term_evidence)
+    if case.gestational_weeks is not None and case.gestational_evidence is not None:
+        weeks = decimal_literal(round(case.gestational_weeks, 2))
+        w.fact(c, HKG.gestational_age_weeks, weeks, case.gestational_evidence)
     for ref in case.findings:
         w.fact(c, HKG.has_finding, iri(ref.term), ref.evidence, ref.note)
+    for ref in case.absent_findings:
+        w.fact(c, HKG.has_absent_finding, iri(ref.term), ref.evidence, ref.note)
     for ref in case.sites:
         w.fact(c, HKG.has_site_involved, iri(ref.term), ref.evidence, ref.note)
+
+
+def _age(w: _CaseWriter) -> None:
+    """The age in the form reported; nothing when the report gives none (absence, not zero)."""
+    age, c = w.case.age, w.node
+    if age.evidence is None:
+        return
+    if age.at_birth:
+        w.fact(c, HKG.age_value, decimal_literal(0), age.evidence)
+        w.fact(c, HKG.age_unit, Literal("day"), age.evidence)
+    elif age.value is not None:
+        w.fact(c, HKG.age_value, decimal_literal(age.value), age.evidence)
+        w.fact(c, HKG.age_unit, Literal(age.unit), age.evidence)
+    if age.years is not None:
+        w.g.add((c, HKG.age_in_years, decimal_literal(age.years)))
+        return
+    if age.onset:
+        w.fact(c, HKG.age_onset, iri(age.onset), age.evidence)
+    low, high = age.bounds_years
+    if low is not None:
+        w.fact(c, HKG.age_min_years, decimal_literal(low), age.evidence)
+    if high is not None:
+        w.fact(c, HKG.age_max_years, decimal_literal(high), age.evidence)
 
 
 def _pathology(w: _CaseWriter) -> None:
@@ -154,12 +181,38 @@ def _pathology(w: _CaseWriter) -> None:
         for spec in m.specimens:
             w.fact(node, HKG.specimen_site, biopsy_site[spec], m.evidence)
     for mol in case.molecular:
-        node = w.part(f"mol-{slug(mol.alteration)}", HKG.MolecularFinding, w.label(mol.alteration))
-        w.fact(c, HKG.has_molecular_finding, node, mol.evidence)
-        w.fact(node, HKG.alteration, iri(mol.alteration), mol.evidence)
-        w.fact(c, HKG.has_driver_alteration, iri(mol.alteration), mol.evidence)
+        alteration, label = _alteration(w, mol)
+        key = mol.alteration or f"{mol.gene}-{mol.protein_change}"
+        node = w.part(f"mol-{slug(key)}", HKG.MolecularFinding, label)
+        ev = mol.evidence
+        w.fact(c, HKG.has_molecular_finding, node, ev)
+        w.fact(node, HKG.alteration, alteration, ev)
+        w.fact(c, HKG.has_driver_alteration, alteration, ev)
         for assay in mol.assays:
-            w.fact(node, HKG.detected_by, iri(assay), mol.evidence)
+            w.fact(node, HKG.detected_by, iri(assay), ev)
+        for prop, value in (
+            (HKG.protein_change, mol.protein_change),
+            (HKG.hgvs, mol.hgvs),
+            (HKG.five_prime_exon, mol.five_prime_exon),
+            (HKG.three_prime_exon, mol.three_prime_exon),
+            (HKG.breakpoint, mol.breakpoint),
+        ):
+            w.text(node, prop, value, ev)
+        if mol.vaf_percent is not None:
+            w.fact(node, HKG.variant_allele_percent, decimal_literal(mol.vaf_percent), ev)
+
+
+def _alteration(w: _CaseWriter, mol: Molecular) -> tuple[URIRef, str]:
+    """The alteration's IRI and label; a variant no term holds becomes a case variant node."""
+    if mol.alteration:
+        return iri(mol.alteration), w.label(mol.alteration)
+    gene_label = w.label(mol.gene)
+    label = f"{gene_label} {mol.protein_change}"
+    node = w.part(f"variant-{slug(mol.gene)}-{slug(mol.protein_change)}", HKG.CaseVariant, label)
+    w.g.add((node, RDF.type, HKG.SequenceVariant))
+    w.fact(node, HKG.variant_of_gene, iri(mol.gene), mol.evidence)
+    w.fact(node, HKG.protein_change, Literal(mol.protein_change), mol.evidence)
+    return node, label
 
 
 def _diagnosis(w: _CaseWriter) -> None:
@@ -184,7 +237,7 @@ def _diagnosis(w: _CaseWriter) -> None:
 def _treatment(w: _CaseWriter) -> None:
     case, c = w.case, w.node
     for line in case.lines:
-        agents = " + ".join(w.label(a) for a in line.agents)
+        agents = " + ".join(w.label(a) for a in (*line.agents, *line.procedures))
         node = w.part(f"line-{line.number}", HKG.TreatmentLine, f"line {line.number}: {agents}")
         ev = line.evidence
         w.fact(c, HKG.has_treatment_line, node, ev)
@@ -192,6 +245,8 @@ def _treatment(w: _CaseWriter) -> None:
         for agent in line.agents:
             w.fact(node, HKG.agent, iri(agent), ev)
             w.fact(iri(agent), HKG.applied_to_treat, c, ev)
+        for procedure in line.procedures:
+            w.fact(node, HKG.procedure, iri(procedure), ev)
         if line.cycles is not None:
             w.fact(node, HKG.cycles, Literal(line.cycles, datatype=XSD.integer), ev)
         w.text(node, HKG.schedule, line.schedule, ev)
@@ -205,8 +260,39 @@ def _treatment(w: _CaseWriter) -> None:
         if r.assessed_by:
             w.fact(rnode, HKG.assessed_by, iri(r.assessed_by), r.evidence)
         w.text(rnode, HKG.response_text, r.text, r.evidence)
+        if r.follow_up is not None:
+            years = decimal_literal(r.follow_up.years)
+            w.fact(rnode, HKG.follow_up_years, years, r.evidence)
     for ref in case.discussed:
         w.fact(iri(ref.term), HKG.discussed_for, c, ref.evidence)
+
+
+def _course(w: _CaseWriter) -> None:
+    """Other diagnoses of the patient, the outcome, and links to other reports of the patient."""
+    case, c = w.case, w.node
+    for n, dx in enumerate(case.other_diagnoses, start=1):
+        label = f"{dx.relation} {w.label(dx.term)}"
+        node = w.part(f"other-diagnosis-{n}", HKG.OtherDiagnosis, label)
+        w.fact(c, HKG.has_other_diagnosis, node, dx.evidence)
+        w.fact(node, HKG.other_disease, iri(dx.term), dx.evidence)
+        w.fact(node, HKG.temporal_relation, Literal(dx.relation), dx.evidence)
+        w.text(node, HKG.clonally_related, dx.clonally_related, dx.evidence)
+        if dx.interval is not None:
+            w.fact(node, HKG.interval_years, decimal_literal(dx.interval.years), dx.evidence)
+        w.text(node, HKG.comment, dx.note, dx.evidence)
+    out = case.outcome
+    if out is not None:
+        node = w.part("outcome", HKG.Outcome, out.status)
+        w.fact(c, HKG.has_outcome, node, out.evidence)
+        w.fact(node, HKG.vital_status, Literal(out.status), out.evidence)
+        if out.follow_up is not None:
+            w.fact(node, HKG.follow_up_years, decimal_literal(out.follow_up.years), out.evidence)
+        w.text(node, HKG.cause_of_death, out.cause_of_death, out.evidence)
+        w.text(node, HKG.outcome_text, out.text, out.evidence)
+    for other in case.same_patient_as:
+        w.g.add((c, HKG.same_patient_as, HKGD[other]))
+    for other in case.distinct_from:
+        w.g.add((c, HKG.distinct_from, HKGD[other]))
 
 
 def _claims(w: _CaseWriter) -> None:
@@ -241,6 +327,7 @@ def case_to_triples(case: Case, g: TripleTarget, index: TermIndex) -> set[str]:
     _pathology(w)
     _diagnosis(w)
     _treatment(w)
+    _course(w)
     _claims(w)
     g.add((w.node, SKOS.note, Literal(f"curated from {case.file}")))
     cited = {w.pub_key}

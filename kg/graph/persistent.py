@@ -31,7 +31,7 @@ def source_files(
     files = [p for p in sorted(ontology.parent.glob("*.ttl")) if p.name != paths.SHAPES.name]
     files += sorted(ontology.parent.glob("imports/*.ttl"))
     files += sorted(curated.glob("*/*.tsv")) + sorted(cases_dir.glob("*.yaml"))
-    files.append(paths.CASE_SCHEMA)
+    files += [paths.CASE_SCHEMA, paths.CASE_SCHEMA_V2]
     for layer in BUILD_CODE:
         files += sorted((paths.PACKAGE / layer).glob("*.py"))
     return files

@@ -35,6 +35,7 @@ CATEGORY_CLASS: dict[str, URIRef] = {
     "classification_group": HKG.ClassificationGroup,
     "cell": HKG.Cell,
     "response_category": HKG.ResponseCategory,
+    "procedure": HKG.Procedure,
 }
 DEFINITION = OBO.IAO_0000115
 

@@ -6,6 +6,7 @@ The schema (kg/data/case.schema.json) checks the shape; :mod:`kg.sources.cases` 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,16 +52,21 @@ LineLoader.add_constructor(
 )
 
 
-@cache
-def schema_validator() -> jsonschema.Draft202012Validator:
-    """The case schema's validator, compiled once per process."""
-    return jsonschema.Draft202012Validator(case_schema())
+#: The case formats the reader knows, newest last, and the schema file of each.
+FORMATS = {"histiokg-case/1": paths.CASE_SCHEMA, "histiokg-case/2": paths.CASE_SCHEMA_V2}
+CURRENT_FORMAT = "histiokg-case/2"
 
 
 @cache
-def case_schema() -> dict[str, Any]:
-    """The JSON Schema of the case format."""
-    schema: dict[str, Any] = json.loads(paths.CASE_SCHEMA.read_text(encoding="utf-8"))
+def schema_validator(fmt: str = CURRENT_FORMAT) -> jsonschema.Draft202012Validator:
+    """The validator of one case format's schema, compiled once per process."""
+    return jsonschema.Draft202012Validator(case_schema(fmt))
+
+
+@cache
+def case_schema(fmt: str = CURRENT_FORMAT) -> dict[str, Any]:
+    """The JSON Schema of a case format (default: the current one)."""
+    schema: dict[str, Any] = json.loads(FORMATS[fmt].read_text(encoding="utf-8"))
     return schema
 
 
@@ -93,7 +99,19 @@ def read_case_document(path: Path) -> tuple[Any, list[Problem]]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         return None, [Problem(where, line, f"not valid YAML: {exc}", "fix the YAML syntax")]
-    validator = schema_validator()
+    fmt = doc.get("format") if isinstance(doc, dict) else None
+    if fmt not in FORMATS:
+        line = doc.lines.get("format") if isinstance(doc, LineDict) else None
+        return doc, [
+            Problem(
+                where,
+                line,
+                f"format {fmt!r} is not a case format histiokg reads",
+                f"write 'format: {CURRENT_FORMAT}' (see docs/case-format.md)",
+                "format",
+            )
+        ]
+    validator = schema_validator(fmt)
     problems = []
     for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.path))):
         field_path = "/".join(str(p) for p in error.path) or "(top)"
@@ -107,3 +125,15 @@ def read_case_document(path: Path) -> tuple[Any, list[Problem]]:
             )
         )
     return doc, problems
+
+
+_V1_LINE = re.compile(r"^format:\s*['\"]?histiokg-case/1['\"]?\s*$", re.MULTILINE)
+
+
+def migrate_text(text: str) -> str:
+    r"""A version-1 case file's text as version 2: the format line changes, nothing else.
+
+    >>> migrate_text("format: histiokg-case/1\nid: x\n")
+    'format: histiokg-case/2\nid: x\n'
+    """
+    return _V1_LINE.sub(f"format: {CURRENT_FORMAT}", text, count=1)

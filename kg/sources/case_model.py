@@ -74,11 +74,96 @@ class Biopsy:
 
 @dataclass(frozen=True)
 class Molecular:
-    """A driver alteration found, and the assays that found it."""
+    """A driver alteration found, the assays that found it, and its details when reported.
+
+    ``alteration`` is a curated fusion, variant or gene term; a variant given only by gene and
+    protein change that no term holds has ``alteration`` '' and becomes a case variant node.
+    """
 
     alteration: str
     assays: tuple[str, ...]
     evidence: Evidence
+    gene: str = ""
+    protein_change: str = ""
+    hgvs: str = ""
+    five_prime_exon: str = ""
+    three_prime_exon: str = ""
+    breakpoint: str = ""
+    vaf_percent: float | None = None
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time as reported: a value and a unit (day, week, month, year)."""
+
+    value: float
+    unit: str
+
+    @property
+    def years(self) -> float:
+        """The duration in years."""
+        return round(self.value * _DAYS[self.unit] / 365.25, 4)
+
+
+@dataclass(frozen=True)
+class Age:
+    """Age at presentation in the form the report gives it.
+
+    Exactly one of: an exact ``value`` and ``unit``; a range (``low``/``high`` in ``unit``, either
+    may be open); an HPO ``onset`` class; ``at_birth``; or not reported (``reported`` False).
+    """
+
+    evidence: Evidence | None = None
+    value: float | None = None
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    onset: str = ""
+    at_birth: bool = False
+    reported: bool = True
+
+    @property
+    def years(self) -> float | None:
+        """The exact age in years, or None when the report gives no exact age."""
+        if self.at_birth:
+            return 0.0
+        if self.value is None:
+            return None
+        return round(self.value * _DAYS[self.unit] / 365.25, 4)
+
+    @property
+    def bounds_years(self) -> tuple[float | None, float | None]:
+        """(at least, at most) in years for a range; (age, age) when exact; (None, None) else."""
+        if self.years is not None:
+            return self.years, self.years
+
+        def conv(x: float | None) -> float | None:
+            return None if x is None else round(x * _DAYS[self.unit] / 365.25, 4)
+
+        return conv(self.low), conv(self.high)
+
+
+@dataclass(frozen=True)
+class OtherDiagnosis:
+    """A further diagnosis of the patient and its relation in time to the case's diagnosis."""
+
+    term: str
+    relation: str
+    evidence: Evidence
+    clonally_related: str = ""
+    interval: Duration | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The patient's status at the last follow-up the report gives."""
+
+    status: str
+    evidence: Evidence
+    follow_up: Duration | None = None
+    cause_of_death: str = ""
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +174,7 @@ class Response:
     evidence: Evidence
     assessed_by: str = ""
     text: str = ""
+    follow_up: Duration | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +184,7 @@ class TreatmentLine:
     number: int
     agents: tuple[str, ...]
     evidence: Evidence
+    procedures: tuple[str, ...] = ()
     cycles: int | None = None
     schedule: str = ""
     intent: str = ""
@@ -127,14 +214,17 @@ class Case:
     file: str
     publication: dict[str, str]
     sentences: dict[str, Sentence]
-    age_value: float
-    age_unit: str
-    age_evidence: Evidence
+    age: Age
+    #: male, female, or '' when the report does not say
     sex: str
-    sex_evidence: Evidence
+    sex_evidence: Evidence | None
     born_at_term: bool | None = None
     term_evidence: Evidence | None = None
+    gestational_weeks: float | None = None
+    gestational_evidence: Evidence | None = None
+    format_version: int = 1
     findings: list[Ref] = field(default_factory=list)
+    absent_findings: list[Ref] = field(default_factory=list)
     sites: list[Ref] = field(default_factory=list)
     biopsies: list[Biopsy] = field(default_factory=list)
     imaging: list[Imaging] = field(default_factory=list)
@@ -149,8 +239,12 @@ class Case:
     lines: list[TreatmentLine] = field(default_factory=list)
     discussed: list[Ref] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    other_diagnoses: list[OtherDiagnosis] = field(default_factory=list)
+    outcome: Outcome | None = None
+    same_patient_as: tuple[str, ...] = ()
+    distinct_from: tuple[str, ...] = ()
 
     @property
-    def age_in_years(self) -> float:
-        """Age at presentation in years."""
-        return round(self.age_value * _DAYS[self.age_unit] / 365.25, 4)
+    def age_in_years(self) -> float | None:
+        """Exact age at presentation in years, or None when the report gives no exact age."""
+        return self.age.years

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
-from kg.sources.cases import FORMAT
+from kg.sources.case_files import CURRENT_FORMAT as FORMAT
 from kg.sources.records import Curation, Statement
 from kg.sources.terms import TermIndex
 

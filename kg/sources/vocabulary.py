@@ -53,6 +53,7 @@ CATEGORY_PROPERTIES: dict[str, dict[str, bool]] = {
     "classification_group": {"scheme": True},
     "cell": {},
     "response_category": {},
+    "procedure": {},
 }
 REQUIRED_PROPERTIES = {
     "gene_fusion": ("five_prime", "three_prime"),
