@@ -87,3 +87,40 @@ def test_parameters_are_bound_not_templated(mini) -> None:
 
 def test_query_dir_is_the_declared_one() -> None:
     assert all(q.path.parent.parent == paths.QUERIES_DIR for q in QUERIES.values())
+
+
+def test_no_shipped_query_returns_a_contested_claim_as_support(built) -> None:
+    from kg.checks.support import claims_as_support
+
+    assert claims_as_support(built.graph, QUERIES.values()) == []
+
+
+def test_the_claim_check_can_fail(built) -> None:
+    """A provenance query that forgets hkg:Assertion returns a contested claim's source."""
+    from dataclasses import replace
+
+    from kg.checks.support import claims_as_support
+
+    q = QUERIES["cq36-edge-provenance"]
+    careless = q.text.replace("#+ contested: shown\n", "").replace(
+        '(hkg:Assertion "asserted") (hkg:AuthorClaim "contested")', '(hkg:AuthorClaim "asserted")'
+    )
+    careless = careless.replace(
+        "VALUES ?s { CHEBI:567361 }", "VALUES ?s { <http://purl.obolibrary.org/obo/MONDO_0015534> }"
+    ).replace("VALUES ?p { hkg:applied_to_treat }", "VALUES ?p { hkg:involves_site }")
+    careless = careless.replace(
+        "VALUES ?o { hkgd:seed-alk-h-infant }",
+        "VALUES ?o { <http://purl.obolibrary.org/obo/UBERON_0001017> }",
+    )
+    bad = replace(q, text=careless, params=())
+    assert claims_as_support(built.graph, [bad]) == [q.name]
+
+
+def test_provenance_marks_a_contested_claim(built) -> None:
+    table = run_query(
+        "cq36", built.graph, s="MONDO:0015534", p="hkg:involves_site", o="UBERON:0001017"
+    )
+    rows = table.as_dicts()
+    contested = [r for r in rows if r["status"] == "contested"]
+    assert contested and all(r["corrected_by"] for r in contested)
+    assert all(r["status"] in ("asserted", "contested") for r in rows)
