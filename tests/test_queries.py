@@ -47,6 +47,10 @@ def read_golden(path: Path) -> tuple[list[str], list[tuple[str, ...]]]:
 def test_competency_answer_matches_golden(name: str, built) -> None:
     """Golden files list the expected rows for the columns they name (written from the facts)."""
     columns, expected = read_golden(GOLDEN / f"{name}.tsv")
+    if not expected and "# expected: derived from the case files" in (
+        GOLDEN / f"{name}.tsv"
+    ).read_text(encoding="utf-8"):
+        pytest.skip("answers derived from the case files: tests/test_cohort.py")
     table = run_query(name, built.graph)
     missing = [c for c in columns if c not in table.columns]
     assert not missing, f"query lacks columns {missing}"

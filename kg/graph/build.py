@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kg.core import paths
 from kg.core.errors import CurationError, Problem
-from kg.graph.case_triples import case_to_triples
+from kg.graph.case_triples import case_to_triples, patients_to_triples
 from kg.graph.store import KnowledgeGraph, TripleSink, graph_ntriples
 from kg.graph.triples import curation_to_triples, publication_to_triples
 from kg.sources.case_model import Case
@@ -64,6 +64,7 @@ def compose(
     case_keys = {case.publication["key"] for case in cases}
     for case in cases:
         cited |= case_to_triples(case, sink, index)
+    patients_to_triples(cases, sink)
     unknown = sorted(
         s for s in cited if not s.startswith(("PMID:", "DOI:", "http")) and s not in case_keys
     )

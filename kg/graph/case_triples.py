@@ -334,3 +334,40 @@ def case_to_triples(case: Case, g: TripleTarget, index: TermIndex) -> set[str]:
     for claim in case.claims:
         cited.update(claim.corrected_by)
     return cited
+
+
+def patient_groups(cases: list[Case]) -> dict[str, str]:
+    """Map each case id to its patient's id: reports linked by ``same_patient_as`` share one.
+
+    >>> from types import SimpleNamespace as C
+    >>> patient_groups([C(id="b", same_patient_as=("a",)), C(id="a", same_patient_as=()),
+    ...                 C(id="c", same_patient_as=())])
+    {'a': 'a', 'b': 'a', 'c': 'c'}
+    """
+    root = {case.id: case.id for case in cases}
+
+    def find(x: str) -> str:
+        while root.get(x, x) != x:
+            x = root[x]
+        return x
+
+    for case in cases:
+        for other in case.same_patient_as:
+            if other in root:
+                a, b = sorted((find(case.id), find(other)))
+                root[b] = a
+    return {cid: find(cid) for cid in sorted(root)}
+
+
+def patients_to_triples(cases: list[Case], g: TripleTarget) -> None:
+    """One hkg:Patient node per patient; cohort queries count these, not the report files."""
+    groups = patient_groups(cases)
+    members: dict[str, list[str]] = {}
+    for cid, pid in groups.items():
+        members.setdefault(pid, []).append(cid)
+    for pid, ids in members.items():
+        node = HKGD[f"patient-{pid}"]
+        g.add((node, RDF.type, HKG.Patient))
+        g.add((node, RDFS.label, Literal("patient of " + ", ".join(sorted(ids)))))
+        for cid in ids:
+            g.add((HKGD[cid], HKG.patient, node))

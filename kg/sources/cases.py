@@ -31,6 +31,7 @@ from kg.sources.case_sections import (
 from kg.sources.case_sections import (
     patient as patient_section,
 )
+from kg.sources.duplicates import duplicate_problems
 from kg.sources.terms import TermIndex
 
 
@@ -108,6 +109,7 @@ def load_cases(directory: Path, index: TermIndex) -> list[Case]:
             )
         ids[case.id] = case.file
         cases.append(case)
+    problems += duplicate_problems(cases)
     if problems:
         raise CaseError(problems)
     return cases
