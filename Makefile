@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint typecheck unit clean
+.PHONY: venv demo test lint typecheck unit eval-diagnosis clean
 
 venv: $(STAMP)
 
@@ -34,6 +34,10 @@ unit: $(STAMP)
 	bash scripts/ensure-browser.sh
 	bash scripts/ensure-graphviz.sh
 	$(BIN)/pytest -q
+
+## Leave-one-out evaluation of the differential diagnosis: writes docs/diagnosis-evaluation.md.
+eval-diagnosis: $(STAMP)
+	$(BIN)/histiokg eval-diagnosis --out docs/diagnosis-evaluation.md
 
 clean:
 	rm -rf build $(VENV)

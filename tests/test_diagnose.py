@@ -4,7 +4,8 @@ import itertools
 
 import pytest
 
-from kg.answers.diagnose import load_profiles, rank_disorders
+from kg.answers.diagnose import rank_disorders
+from kg.answers.profiles import load_profiles
 from kg.answers.findings import (
     Finding,
     FindingParseError,

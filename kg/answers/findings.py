@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kg.answers.profiles import ONSET_RANGES
 from kg.sources.case_model import Case
 from kg.sources.terms import TermIndex, UnknownTermError
 
@@ -103,8 +104,26 @@ def parse_findings(
     return out
 
 
-def findings_from_case(case: Case, index: TermIndex) -> tuple[list[Finding], float | None]:
-    """The findings and exact age (in years, None if not reported exactly) of a case file."""
+def case_age(case: Case) -> float | tuple[float, float] | None:
+    """The case's age for ranking: exact years, an interval (a range or an onset class), or None.
+
+    An open bound of a range is the lifespan's (0 or 120 years).
+    """
+    if case.age.years is not None:
+        return case.age.years
+    if case.age.onset in ONSET_RANGES:
+        lo, hi = ONSET_RANGES[case.age.onset]
+        return (lo, min(hi, 120.0))
+    low, high = case.age.bounds_years
+    if low is None and high is None:
+        return None
+    return (low or 0.0, 120.0 if high is None else high)
+
+
+def findings_from_case(
+    case: Case, index: TermIndex
+) -> tuple[list[Finding], float | tuple[float, float] | None]:
+    """The findings and the age (see :func:`case_age`) of a case file, for ranking."""
     out = [
         Finding(
             "marker",
@@ -121,4 +140,4 @@ def findings_from_case(case: Case, index: TermIndex) -> tuple[list[Finding], flo
     ]
     out += [Finding("site", s.term, True, index.label(s.term)) for s in case.sites]
     out += [Finding("finding", f.term, True, index.label(f.term)) for f in case.findings]
-    return out, case.age_in_years
+    return out, case_age(case)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -28,7 +29,7 @@ from kg.sources.terms import UnknownTermError
 @click.option(
     "--case", "case_file", type=click.Path(exists=True, path_type=Path), help="A case file."
 )
-@click.option("--age", help="Age at presentation, e.g. 2m, 6w, 45y.")
+@click.option("--age", help="Age at presentation, e.g. 2m, 6w, 45y, or a range: 30-39y.")
 @click.option("--alteration", "alterations", multiple=True, help="A driver found, e.g. KIF5B-ALK.")
 @click.option("--site", "sites", multiple=True, help="An involved site, e.g. skin.")
 @click.option("--finding", "features", multiple=True, help="A finding, e.g. emperipolesis.")
@@ -55,20 +56,32 @@ def diagnose(
         parse_age,
         parse_findings,
     )
+    from kg.answers.profiles import load_profiles
+    from kg.answers.separation import assess
 
     graph = open_graph()
-    years: float | None
+    years: float | tuple[float, float] | None
     try:
         if case_file is not None:
             findings, years = findings_from_case(load_case(case_file, term_index()), term_index())
         else:
             findings = parse_findings(markers, term_index(), alterations, sites, features)
-            years = parse_age(age) if age else None
+            years = _age_option(age, parse_age) if age else None
     except (UnknownTermError, FindingParseError) as exc:
         raise click.UsageError(str(exc)) from exc
     if not findings:
         raise click.UsageError("give at least one finding, e.g. ALK+ CD1a-")
-    for r in rank_disorders(graph, findings, years)[:top]:
+    profiles = load_profiles(graph)
+    ranked = rank_disorders(graph, findings, years, profiles)
+    verdict = assess(ranked, findings, profiles)
+    if not verdict.sufficient:
+        click.echo(f"insufficient data: {verdict.reason}; the ranking below does not separate")
+        click.echo("the candidates. Tests that would best tell the top candidates apart:")
+        for test in verdict.tests:
+            expected = "; ".join(f"{d}: {e}" for d, e in test.expectations)
+            click.echo(f"  {test.label} ({test.kind}; spread {test.spread:.2f}): {expected}")
+        click.echo("")
+    for r in ranked[:top]:
         click.echo(
             f"{r.rank}. {r.label} ({r.disease})  score {r.score:+.2f}  p {r.probability:.3f}"
         )
@@ -80,6 +93,18 @@ def diagnose(
                 click.echo(f"   {title}: {c.finding}: {c.expectation} ({c.llr:+.2f}){cite}")
         for c in r.missing:
             click.echo(f"   not tested: {c.finding} ({c.expectation}) [{'; '.join(c.sources)}]")
+
+
+def _age_option(text: str, parse: Callable[[str], float]) -> float | tuple[float, float]:
+    """``--age 2m`` (exact) or ``--age 30-39y`` (a range, the unit after the second number)."""
+    if "-" in text.strip("-"):
+        low, high = text.split("-", 1)
+        unit = high.lstrip("0123456789. ")
+        lo, hi = parse(low + unit), parse(high)
+        if lo > hi:
+            raise click.UsageError(f"age range {text!r} is reversed")
+        return (lo, hi)
+    return parse(text)
 
 
 @cli.command()
@@ -196,3 +221,27 @@ def case_migrate(files: tuple[Path, ...]) -> None:
             write_atomic(file, text.encode("utf-8"))
             raise
         err(f"{rel(file)}: migrated to {CURRENT_FORMAT}")
+
+
+@cli.command("eval-diagnosis")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=paths.ROOT / "docs" / "diagnosis-evaluation.md",
+    show_default=True,
+)
+def eval_diagnosis(out: Path) -> None:
+    """Rank every case with its own publication left out of the profiles; write the table.
+
+    Example: histiokg eval-diagnosis --out docs/diagnosis-evaluation.md
+    """
+    from kg.answers.evaluation import evaluate
+    from kg.formats.evaluation_report import evaluation_markdown
+    from kg.sources.cases import load_cases
+
+    graph = open_graph()
+    cases = load_cases(paths.CASES_DIR, term_index())
+    ev = evaluate(graph, cases, term_index())
+    write_atomic(out, evaluation_markdown(ev, rel(paths.CASES_DIR)).encode("utf-8"))
+    err(f"top-1 {ev.accuracy(1):.2f}, top-3 {ev.accuracy(3):.2f} over {len(cases)} cases")
+    err(f"wrote {rel(out)}")
