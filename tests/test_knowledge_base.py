@@ -63,3 +63,181 @@ def test_gap_report_lists_project_terms_with_reasons(built) -> None:
     rows = {line.split("\t")[0]: line for line in lines[1:]}
     assert "hkgt:KIF5B-ALK" in rows and "hkgt:emperipolesis" in rows
     assert all(line.split("\t")[3] for line in lines[1:])
+
+
+# ---------------------------------------------------------------- issue 14: corrected defects
+
+PREFIXES_SPARQL = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX hkg: <https://w3id.org/histiokg/ontology/>
+PREFIX hkgd: <https://w3id.org/histiokg/data/>
+PREFIX biolink: <https://w3id.org/biolink/vocab/>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+"""
+
+#: Root classes too broad to be what a label approves ("treats cancer").
+GENERIC_ROOTS = {"MONDO:0004992", "MONDO:0005070", "MONDO:0000001", "MONDO:0002637"}
+
+
+def select(built, body: str) -> list[tuple[str, ...]]:
+    return [tuple(row) for row in built.graph.select(PREFIXES_SPARQL + body).rows]
+
+
+def treats_rows(built) -> list[tuple[str, ...]]:
+    return select(
+        built,
+        """
+        SELECT ?a ?s ?o (COALESCE(?l, "") AS ?level) (COALESCE(?ag, "") AS ?agency)
+               (COALESCE(?ind, "") AS ?indication) (COALESCE(?gl, "") AS ?guideline)
+               (COALESCE(?gs, "") AS ?scope)
+        WHERE {
+          ?a a hkg:Assertion ; rdf:predicate biolink:treats ; rdf:subject ?s ; rdf:object ?o .
+          OPTIONAL { ?a hkg:evidence_level ?l } OPTIONAL { ?a hkg:agency ?ag }
+          OPTIONAL { ?a hkg:indication ?ind } OPTIONAL { ?a hkg:guideline ?gl }
+          OPTIONAL { ?a hkg:genotype_scope ?gs }
+        } ORDER BY ?a
+        """,
+    )
+
+
+def test_every_treats_edge_names_its_approval_or_guideline(built) -> None:
+    """A treats edge is an approval (agency, label wording) or a named guideline, not a review."""
+    rows = treats_rows(built)
+    assert len(rows) >= 20
+    for a, _s, o, level, agency, indication, guideline, _scope in rows:
+        assert level in ("approved", "guideline"), (a, level)
+        if level == "approved":
+            assert agency and indication, f"{a}: approval without agency or indication"
+        else:
+            assert guideline, f"{a}: guideline level without the guideline's name"
+        assert o not in GENERIC_ROOTS, f"{a}: treats a root class ({o})"
+
+
+def test_mutation_restricted_labels_carry_their_genotype_scope(built) -> None:
+    rows = treats_rows(built)
+    scoped = [r for r in rows if "BRAF V600" in r[5]]
+    assert len(scoped) >= 3, "vemurafenib (ECD) and dabrafenib + trametinib (tumour-agnostic)"
+    assert all(r[7] for r in scoped), [r[0] for r in scoped if not r[7]]
+    tumour_agnostic = {r[1]: r[2] for r in rows if "solid tumors" in r[5]}
+    assert tumour_agnostic == {
+        "CHEBI:75045": "hkgt:BRAF-V600E-solid-tumour",
+        "CHEBI:75998": "hkgt:BRAF-V600E-solid-tumour",
+    }
+
+
+def test_interferon_alpha_is_studied_not_approved_for_ecd(built) -> None:
+    rows = treats_rows(built)
+    assert not [r for r in rows if r[2] == "MONDO:0018153" and "interferon" in r[1].lower()]
+    assert not [r for r in rows if r[2] == "MONDO:0018153" and r[1] == "CHEBI:5937"]
+    studied = select(
+        built,
+        """
+        SELECT ?a WHERE { ?a a hkg:Assertion ; rdf:predicate biolink:studied_to_treat ;
+          rdf:subject <https://w3id.org/histiokg/term/interferon-alpha-unspecified> ;
+          rdf:object obo:MONDO_0018153 ; hkg:evidence_level "case-series" } ORDER BY ?a
+        """,
+    )
+    assert len(studied) == 2
+
+
+def test_approvals_named_in_issue_14_are_recorded(built) -> None:
+    rows = {(r[1], r[2]): r for r in treats_rows(built)}
+    emapalumab_mas = rows[("DRUGBANK:DB14724", "MONDO:0015545")]
+    assert emapalumab_mas[3:5] == ("approved", "FDA") and "Still" in emapalumab_mas[5]
+    vinblastine = rows[("CHEBI:27375", "MONDO:0009519")]
+    assert vinblastine[3:5] == ("approved", "FDA") and "histiocytosis X" in vinblastine[5]
+    dates = dict(
+        select(
+            built,
+            """
+            SELECT ?a ?d WHERE { ?a a hkg:Assertion ; rdf:predicate biolink:treats ;
+              rdf:object obo:MONDO_0015545 ; hkg:approval_date ?d } ORDER BY ?a
+            """,
+        )
+    )
+    assert list(dates.values()) == ["2025"]
+
+
+def test_one_cohort_count_is_not_repeated_under_alternative_drugs(built) -> None:
+    """The same counts from the same source under several drugs only for drugs given together."""
+    rows = select(
+        built,
+        """
+        SELECT ?a ?s ?o ?src ?n ?d (COALESCE(?c, "") AS ?cond) WHERE {
+          ?a a hkg:Assertion ; rdf:predicate biolink:studied_to_treat ;
+             rdf:subject ?s ; rdf:object ?o ;
+             hkg:source ?src ; hkg:numerator ?n ; hkg:denominator ?d .
+          OPTIONAL { ?a hkg:condition ?c }
+        } ORDER BY ?a
+        """,
+    )
+    by_result: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for _a, s, o, src, n, d, cond in rows:
+        by_result.setdefault((o, src, n, d), []).append((s, cond))
+    for key, subjects in by_result.items():
+        if len({s for s, _ in subjects}) > 1:
+            assert all("+" in c or "combination" in c for _, c in subjects), (key, subjects)
+    kemps = by_result[("MONDO:0022338", "DOI:10.1182/blood.2021013338", "11", "11")]
+    assert kemps == [("hkgt:ALK-inhibitor", kemps[0][1])]
+
+
+def test_a_quote_from_the_reference_notes_is_never_verified(built) -> None:
+    """A row whose quote is fact-sheet wording, not the source's text, is never verified."""
+    rows = select(
+        built,
+        """
+        SELECT ?a ?conf ?c WHERE { ?a a hkg:Assertion ; hkg:row_id ?id ; hkg:confidence ?conf ;
+          hkg:comment ?c } ORDER BY ?a
+        """,
+    )
+    marks = ("wording from domain-facts", "quote is reference-note wording", "source not re-read")
+    offending = [
+        a for a, conf, c in rows if conf.startswith("verified") and any(m in c for m in marks)
+    ]
+    assert not offending
+
+
+def test_kemps_neurologic_rate_is_not_stated_as_a_cns_rate(built) -> None:
+    rows = select(
+        built,
+        """
+        SELECT ?site (COALESCE(?c, "") AS ?cond) WHERE {
+          ?a a hkg:Assertion ; rdf:subject obo:MONDO_0022338 ; rdf:predicate hkg:involves_site ;
+             rdf:object ?site ; hkg:numerator 19 ; hkg:denominator 39 .
+          OPTIONAL { ?a hkg:condition ?c }
+        } ORDER BY ?site
+        """,
+    )
+    assert len(rows) == 1
+    site, cond = rows[0]
+    assert site == "UBERON:0001016" and "central or peripheral" in cond
+
+
+def test_seed_case_extradural_masses_are_in_the_epidural_space(built) -> None:
+    rows = select(
+        built,
+        """
+        SELECT ?site WHERE { hkgd:seed-alk-h-infant hkg:has_site_involved ?site } ORDER BY ?site
+        """,
+    )
+    assert ("UBERON:0003691",) in rows
+
+
+def test_seed_authors_contested_claims_are_recorded(built) -> None:
+    rows = select(
+        built,
+        """
+        SELECT ?claim (COUNT(DISTINCT ?fix) AS ?n) WHERE {
+          ?claim a hkg:AuthorClaim ; hkg:about_case hkgd:seed-alk-h-infant ; hkg:corrected_by ?fix .
+        } GROUP BY ?claim ORDER BY ?claim
+        """,
+    )
+    ids = {r[0].rsplit("-claim-", 1)[1] for r in rows}
+    assert {
+        "kif5b-alk-rare-in-histiocytoses",
+        "alk-inhibitor-role-unknown",
+        "kif5b-alk-frequent-in-lung",
+        "jxg-chemotherapy-success",
+    } <= ids
+    assert len(ids) >= 8

@@ -36,6 +36,7 @@ CATEGORY_CLASS: dict[str, URIRef] = {
     "cell": HKG.Cell,
     "response_category": HKG.ResponseCategory,
     "procedure": HKG.Procedure,
+    "pathway": HKG.Pathway,
 }
 DEFINITION = OBO.IAO_0000115
 
@@ -121,6 +122,8 @@ def _qualifier_literal(key: str, value: str) -> Literal | URIRef:
         return decimal_literal(value)
     if kind == "source":
         return source_iri(value)
+    if kind == "curie":
+        return iri(value)
     return Literal(value)
 
 

@@ -9,6 +9,10 @@ import re
 
 from kg.core.namespaces import LITERAL_ONLY_PREFIXES, PREFIXES, split_curie
 
+#: Xref-only prefixes: the code systems of kg.core.namespaces.LITERAL_ONLY_PREFIXES plus OncoTree,
+#: whose codes (e.g. ONCOTREE:LCH, read as MONDO xrefs) have no verified IRI base either.
+XREF_LITERAL_PREFIXES = LITERAL_ONLY_PREFIXES | {"ONCOTREE"}
+
 SEP = " | "
 
 TERM_COLUMNS = (
@@ -54,6 +58,7 @@ CATEGORY_PROPERTIES: dict[str, dict[str, bool]] = {
     "cell": {},
     "response_category": {},
     "procedure": {},
+    "pathway": {},
 }
 REQUIRED_PROPERTIES = {
     "gene_fusion": ("five_prime", "three_prime"),
@@ -83,8 +88,10 @@ PREDICATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "hkg:in_drug_class": (("drug",), ("drug_class",)),
     "hkg:penetrates": (("drug",), ("anatomy",)),
     "biolink:treats": (("drug",), ("disease",)),
-    "biolink:studied_to_treat": (("drug",), ("disease",)),
+    # a drug class is the subject when the source reports a class-level result (pooled drugs)
+    "biolink:studied_to_treat": (("drug", "drug_class"), ("disease",)),
     "biolink:correlated_with": (("disease",), ("disease",)),
+    "biolink:participates_in": (("gene",), ("pathway",)),
 }
 
 #: qualifier key -> value kind
@@ -106,8 +113,28 @@ QUALIFIERS: dict[str, str] = {
     "status": "status",
     "corrected_by": "source",
     "criterion": "criterion",
+    "percent_low": "decimal",
+    "percent_high": "decimal",
+    "median_age": "decimal",
+    "mean_age": "decimal",
+    "age_min": "decimal",
+    "age_max": "decimal",
+    "age_unit": "age_unit",
+    "median_follow_up_months": "decimal",
+    "direction": "direction",
+    "genotype_scope": "text",
+    "alteration": "curie",
+    "outcome": "text",
+    "association_kind": "association_kind",
+    "guideline": "text",
 }
 CRITERION_KINDS = ("essential", "supportive")
+AGE_UNITS = ("day", "week", "month", "year")
+#: direction of effect of an intervention in the cited population
+DIRECTIONS = ("benefit", "no-benefit", "harm")
+#: kind of a disease-disease association (biolink:correlated_with); "preceding" means the object
+#: disorder came first, "syndromic" that the object is a syndrome that predisposes to the subject
+ASSOCIATION_KINDS = ("concurrent", "preceding", "clonally-related", "syndromic")
 EVIDENCE_LEVELS = ("approved", "guideline", "trial", "case-series", "case-report")
 CONFIDENCES = (
     "verified-in-source",
@@ -139,7 +166,7 @@ def check_curie(value: str, *, allow_literal_prefix: bool = False) -> str | None
         if prefix in ("hkg", "hkgt", "hkgd") and not ROW_ID.match(local):
             return f"project local name {local!r} may use letters, digits, - _ . only"
         return None
-    if allow_literal_prefix and prefix in LITERAL_ONLY_PREFIXES:
+    if allow_literal_prefix and prefix in XREF_LITERAL_PREFIXES:
         return None
     return f"unknown prefix {prefix!r}"
 
@@ -177,6 +204,14 @@ def check_qualifier(key: str, value: str) -> str | None:
         return f"criterion must be one of {', '.join(CRITERION_KINDS)}"
     if kind == "status" and value != "contested":
         return "status must be contested"
+    if kind == "age_unit" and value not in AGE_UNITS:
+        return f"age_unit must be one of {', '.join(AGE_UNITS)}"
+    if kind == "direction" and value not in DIRECTIONS:
+        return f"direction must be one of {', '.join(DIRECTIONS)}"
+    if kind == "association_kind" and value not in ASSOCIATION_KINDS:
+        return f"association_kind must be one of {', '.join(ASSOCIATION_KINDS)}"
+    if kind == "curie":
+        return check_curie(value)
     if kind == "source":
         return check_source(value)
     return None
