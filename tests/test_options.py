@@ -1,5 +1,7 @@
 """Treatment options for a case's driver, ordered by evidence."""
 
+import pytest
+
 from kg.answers.options import case_options, drug_options
 
 
@@ -33,3 +35,31 @@ def test_approved_for_the_disorder_ranks_first(built) -> None:
     vemurafenib = next(o for o in options if o.label == "vemurafenib")
     assert vemurafenib.approved_for_disorder
     assert options[0].approved_for_disorder
+
+
+LCH_, HS_ = "MONDO:0018310", "MONDO:0019479"
+BRAF_INHIBITORS = {"vemurafenib", "dabrafenib"}
+MEK_INHIBITORS = {"cobimetinib", "trametinib"}
+
+
+def test_braf_v600e_is_reached_by_braf_and_mek_inhibitors(built) -> None:
+    found = drug_options(built.graph, "hkgt:BRAF-V600E", LCH_)
+    by_drug = {o.label: o.route for o in found}
+    assert by_drug.keys() >= BRAF_INHIBITORS and by_drug.keys() >= MEK_INHIBITORS
+    assert all(by_drug[d] == "direct" for d in BRAF_INHIBITORS)
+    assert all(by_drug[d] == "downstream of BRAF" for d in MEK_INHIBITORS)
+
+
+@pytest.mark.parametrize("driver", ["HGNC:6407", "HGNC:7989", "HGNC:646", "HGNC:6840"])
+def test_ras_araf_and_map2k1_drivers_are_reached_by_mek_inhibitors_only(built, driver) -> None:
+    """No RAF inhibitor for a RAS driver: downstream, only the last drugged level counts."""
+    labels = {o.label for o in drug_options(built.graph, driver, HS_)}
+    assert labels >= MEK_INHIBITORS
+    assert not labels & BRAF_INHIBITORS
+
+
+def test_no_option_says_why(built) -> None:
+    from kg.answers.options import why_none
+
+    assert drug_options(built.graph, "HGNC:6324", HS_) == []  # KIF5B: no drug, nothing downstream
+    assert "no drug in the graph targets KIF5B" in why_none(built.graph, "HGNC:6324")

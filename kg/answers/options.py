@@ -1,4 +1,12 @@
-"""Treatment options for a case or a driver alteration: drugs acting on it, by evidence."""
+"""Treatment options for a case or a driver alteration, following the pathway, by evidence.
+
+The route runs driver -> gene -> pathway -> drug: drugs that target the altered gene itself
+("direct"), and drugs that target the most downstream drugged gene the altered gene activates
+(``hkg:activates``, curated with sources): BRAF V600E -> BRAF and MEK inhibitors; KRAS, NRAS,
+ARAF, MAP2K1 -> MEK inhibitors; ALK, RET, NTRK, CSF1R fusions -> their kinase inhibitors. Each
+option carries the evidence level for the disorder, the approvals by agency, date and population,
+and cited CNS penetration. An empty answer always says why (:func:`why_none`).
+"""
 
 from __future__ import annotations
 
@@ -30,6 +38,8 @@ class DrugOption:
     evidence_sources: tuple[str, ...]
     cns: tuple[str, ...]
     cns_sources: tuple[str, ...]
+    #: how the drug reaches the driver: "direct" or "downstream of <gene>"
+    route: str = "direct"
 
     @property
     def strength(self) -> int:
@@ -42,19 +52,19 @@ class DrugOption:
         return min(levels)
 
 
-def drug_options(graph: KnowledgeGraph, alteration: str, disorder: str) -> list[DrugOption]:
-    """Drugs acting on ``alteration`` (a fusion, variant or gene), best evidence first."""
-    labels = graph.curie_labels()
+def _options_for_target(
+    graph: KnowledgeGraph, target: str, disorder: str, route: str, labels: dict[str, str]
+) -> list[DrugOption]:
     out = []
-    table = run_query("drug-options", graph, alteration=alteration, disorder=disorder)
-    for drug, target, classes, approvals, level, level_sources, cns, cns_sources in table.rows:
+    table = run_query("drug-options", graph, alteration=target, disorder=disorder)
+    for drug, tgt, classes, approvals, level, level_sources, cns, cns_sources in table.rows:
         apps = _split(approvals, " | ")
         out.append(
             DrugOption(
                 drug=drug,
                 label=labels.get(drug, drug),
-                target=target,
-                target_label=labels.get(target, target),
+                target=tgt,
+                target_label=labels.get(tgt, tgt),
                 classes=_split(classes),
                 approvals=apps,
                 approved_for_disorder=any(a.endswith("[this disorder]") for a in apps),
@@ -62,10 +72,36 @@ def drug_options(graph: KnowledgeGraph, alteration: str, disorder: str) -> list[
                 evidence_sources=_split(level_sources),
                 cns=_split(cns),
                 cns_sources=_split(cns_sources),
+                route=route,
             )
         )
-    out.sort(key=lambda o: (o.strength, o.label, o.target_label))
     return out
+
+
+def drug_options(graph: KnowledgeGraph, alteration: str, disorder: str) -> list[DrugOption]:
+    """Drugs acting on ``alteration`` (fusion, variant or gene) or downstream of it, best first."""
+    labels = graph.curie_labels()
+    found: dict[tuple[str, str], DrugOption] = {}
+    for gene, target, route in run_query("pathway-targets", graph, alteration=alteration).rows:
+        how = "direct" if route == "direct" else f"downstream of {labels.get(gene, gene)}"
+        for option in _options_for_target(graph, target, disorder, how, labels):
+            found.setdefault((option.drug, option.target), option)
+    out = list(found.values())
+    out.sort(key=lambda o: (o.strength, o.route != "direct", o.label, o.target_label))
+    return out
+
+
+def why_none(graph: KnowledgeGraph, alteration: str) -> str:
+    """Why no option was found for an alteration: what the graph knows of its genes."""
+    labels = graph.curie_labels()
+    genes = run_query("alteration-genes", graph).rows
+    mine = sorted({g for a, g in genes if a == alteration} or {alteration})
+    names = ", ".join(labels.get(g, g) for g in mine)
+    return (
+        f"no drug in the graph targets {names} or a gene downstream of it: no hkg:has_target "
+        "row names these genes, and no hkg:activates row leads from them to a drugged gene "
+        "(add the cited rows to kg/data/curated/statements/ if a source gives them)"
+    )
 
 
 def case_options(graph: KnowledgeGraph, case: str) -> list[DrugOption]:
@@ -74,4 +110,11 @@ def case_options(graph: KnowledgeGraph, case: str) -> list[DrugOption]:
     for alteration, disorder in run_query("case-drivers", graph, case=case).rows:
         for option in drug_options(graph, alteration, disorder):
             seen.setdefault((option.drug, option.target), option)
-    return sorted(seen.values(), key=lambda o: (o.strength, o.label, o.target_label))
+    return sorted(
+        seen.values(), key=lambda o: (o.strength, o.route != "direct", o.label, o.target_label)
+    )
+
+
+def case_drivers(graph: KnowledgeGraph, case: str) -> list[str]:
+    """The driver alterations of a case (empty if it has none or is not a case)."""
+    return sorted({row[0] for row in run_query("case-drivers", graph, case=case).rows})

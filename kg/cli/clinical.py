@@ -118,17 +118,28 @@ def options(target: str, disorder: str | None, fmt: str) -> None:
 
     Example: histiokg options hkgd:seed-alk-h-infant
     """
-    from kg.answers.options import case_options, drug_options
+    from kg.answers.options import case_drivers, case_options, drug_options, why_none
 
     graph = open_graph()
     if disorder:
-        found = drug_options(graph, _resolve_any(target), _resolve_any(disorder))
+        alterations = [_resolve_any(target)]
+        found = drug_options(graph, alterations[0], _resolve_any(disorder))
     else:
+        alterations = case_drivers(graph, target)
+        if not alterations:
+            raise click.UsageError(
+                f"{target} has no driver alteration in the graph (or is not a case); "
+                "give an alteration and --disorder instead"
+            )
         found = case_options(graph, target)
+    if not found:
+        for alteration in alterations:
+            err(f"no options for {alteration}: {why_none(graph, alteration)}")
     table = ResultTable(
         (
             "drug",
             "target",
+            "route",
             "approved_for_disorder",
             "evidence_level",
             "evidence_sources",
@@ -140,6 +151,7 @@ def options(target: str, disorder: str | None, fmt: str) -> None:
             (
                 o.label,
                 o.target_label,
+                o.route,
                 "yes" if o.approved_for_disorder else "no",
                 o.evidence_level or "none curated",
                 "; ".join(o.evidence_sources),

@@ -85,6 +85,7 @@ PREDICATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "hkg:is_diagnosed_by": (("disease",), ("assay",)),
     "hkg:has_target": (("drug",), ("gene",)),
+    "hkg:activates": (("gene",), ("gene",)),
     "hkg:in_drug_class": (("drug",), ("drug_class",)),
     "hkg:penetrates": (("drug",), ("anatomy",)),
     "biolink:treats": (("drug",), ("disease",)),
