@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -25,6 +26,9 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+#: Work lists at least this long show a progress bar on a terminal.
+PROGRESS_FROM = 200
 
 
 def err(message: str) -> None:
@@ -73,7 +77,24 @@ def open_graph() -> KnowledgeGraph:
             f"sources changed since the last build ({shown}); rebuilding {rel(paths.STORE_DIR)} ..."
         )
 
-    return open_store(paths.STORE_DIR, paths.CURATED, paths.CASES_DIR, paths.ONTOLOGY, rebuilding)
+    return open_store(
+        paths.STORE_DIR, paths.CURATED, paths.CASES_DIR, paths.ONTOLOGY, rebuilding, progress_bar
+    )
+
+
+def progress_bar(items: Sequence[T], description: str) -> Iterable[T]:
+    """``items`` with a progress bar on stderr when it is a terminal and the work is long.
+
+    Quiet when stderr is not a terminal (CI, pipes) or when tqdm is not installed.
+    """
+    if len(items) < PROGRESS_FROM or not sys.stderr.isatty():
+        return items
+    try:
+        from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        return items
+    bar: Iterable[T] = tqdm(items, desc=description, unit="file", leave=False, file=sys.stderr)
+    return bar
 
 
 @cache

@@ -13,6 +13,7 @@ from kg.cli.common import (
     format_option,
     format_table,
     open_graph,
+    progress_bar,
     write_gaps,
 )
 from kg.core import paths
@@ -45,7 +46,9 @@ def build(out: Path) -> None:
     Example: histiokg build --out build/histiokg.ttl
     """
     err("building the graph ...")
-    built = build_store(paths.STORE_DIR, paths.CURATED, paths.CASES_DIR, paths.ONTOLOGY)
+    built = build_store(
+        paths.STORE_DIR, paths.CURATED, paths.CASES_DIR, paths.ONTOLOGY, progress_bar
+    )
     graph = built.graph
     err(
         f"built {len(graph)} triples from {len(built.curation.statements)} curated "

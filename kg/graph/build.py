@@ -13,9 +13,9 @@ from kg.core import paths
 from kg.core.errors import CurationError, Problem
 from kg.graph.case_triples import case_to_triples, patients_to_triples
 from kg.graph.store import KnowledgeGraph, TripleSink, graph_ntriples
-from kg.graph.triples import curation_to_triples, publication_to_triples
+from kg.graph.triples import curation_to_triples, publication_to_triples, term_to_triples
 from kg.sources.case_model import Case
-from kg.sources.cases import load_cases
+from kg.sources.cases import Progress, load_cases
 from kg.sources.curation import load_curation
 from kg.sources.ontology import load_ontology
 from kg.sources.records import Curation
@@ -49,6 +49,7 @@ def compose(
     curated: Path = paths.CURATED,
     cases_dir: Path = paths.CASES_DIR,
     ontology: Path = paths.ONTOLOGY,
+    progress: Progress | None = None,
 ) -> Composed:
     """Read every source, check it, and turn it into triples.
 
@@ -58,13 +59,16 @@ def compose(
     tbox = graph_ntriples(load_ontology(ontology))
     curation = load_curation(curated)
     index = TermIndex(curation.terms)
-    cases = load_cases(cases_dir, index)
+    cases = load_cases(cases_dir, index, progress)
     sink = TripleSink()
     cited = curation_to_triples(curation, sink)
     case_keys = {case.publication["key"] for case in cases}
     for case in cases:
         cited |= case_to_triples(case, sink, index)
     patients_to_triples(cases, sink)
+    for term in sorted(index.external.values(), key=lambda t: t.id):
+        # a case named a term of a pinned copy that the tables do not hold: give it its node
+        term_to_triples(sink, term)
     unknown = sorted(
         s for s in cited if not s.startswith(("PMID:", "DOI:", "http")) and s not in case_keys
     )

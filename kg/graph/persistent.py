@@ -17,6 +17,7 @@ from kg.graph.store import DATABASE, KnowledgeGraph, read_manifest, write_store
 
 if TYPE_CHECKING:
     from kg.graph.build import Built
+    from kg.sources.cases import Progress
 
 #: The code whose change changes the built graph (readers and triple builders).
 BUILD_CODE = ("core", "sources", "graph")
@@ -30,6 +31,8 @@ def source_files(
     """Every file the built graph depends on: TBox, curated tables, cases, schema, build code."""
     files = [p for p in sorted(ontology.parent.glob("*.ttl")) if p.name != paths.SHAPES.name]
     files += sorted(ontology.parent.glob("imports/*.ttl"))
+    # the pinned vocabulary copies decide which case terms resolve
+    files += sorted(ontology.parent.glob("imports/vocabularies/*"))
     files += sorted(curated.glob("*/*.tsv")) + sorted(cases_dir.glob("*.yaml"))
     files += [paths.CASE_SCHEMA, paths.CASE_SCHEMA_V2]
     for layer in BUILD_CODE:
@@ -74,6 +77,7 @@ def open_store(
     cases_dir: Path = paths.CASES_DIR,
     ontology: Path = paths.ONTOLOGY,
     on_rebuild: Callable[[list[str]], None] | None = None,
+    progress: Progress | None = None,
 ) -> KnowledgeGraph:
     """Open the persistent store, rebuilding it first if a source changed since it was built.
 
@@ -84,7 +88,7 @@ def open_store(
         return KnowledgeGraph.open(store)
     if on_rebuild is not None:
         on_rebuild(changed)
-    return build_store(store, curated, cases_dir, ontology).graph
+    return build_store(store, curated, cases_dir, ontology, progress).graph
 
 
 def build_store(
@@ -92,12 +96,13 @@ def build_store(
     curated: Path = paths.CURATED,
     cases_dir: Path = paths.CASES_DIR,
     ontology: Path = paths.ONTOLOGY,
+    progress: Progress | None = None,
 ) -> Built:
     """Read every source and write the persistent store at ``store`` (atomically)."""
     from kg.graph.build import Built, compose  # the readers load only when a build is due
 
     sources = fingerprint(source_files(curated, cases_dir, ontology))
-    c = compose(curated, cases_dir, ontology)
+    c = compose(curated, cases_dir, ontology, progress)
     manifest = {
         "name": "histiokg",
         "version": __version__,

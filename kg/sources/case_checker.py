@@ -92,7 +92,12 @@ class Checker:
         try:
             return self.index.resolve(value, categories)
         except UnknownTermError as exc:
-            self.report(node, key, str(exc), "use a CURIE or label from kg/data/curated/terms/")
+            self.report(
+                node,
+                key,
+                str(exc),
+                "use a CURIE or label of kg/data/curated/terms/ or of a pinned vocabulary copy",
+            )
             return str(value)
 
     def index_variant(self, gene: str, protein: str) -> str:

@@ -8,7 +8,7 @@ of the right kind, line numbers are 1..n, specimens name biopsies.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,9 @@ from kg.sources.case_sections import (
 )
 from kg.sources.duplicates import duplicate_problems
 from kg.sources.terms import TermIndex
+
+#: Wraps an iterable of work items with a progress display: (items, description) -> items.
+Progress = Callable[[Sequence[Path], str], Iterable[Path]]
 
 
 def check_case(doc: Mapping[str, Any], where: str, index: TermIndex) -> tuple[Case, list[Problem]]:
@@ -92,12 +95,16 @@ def load_case(path: Path, index: TermIndex) -> Case:
     return case
 
 
-def load_cases(directory: Path, index: TermIndex) -> list[Case]:
-    """Read every case file in ``directory``; raise one CaseError listing every problem of all."""
+def load_cases(directory: Path, index: TermIndex, progress: Progress | None = None) -> list[Case]:
+    """Read every case file in ``directory``; raise one CaseError listing every problem of all.
+
+    ``progress`` wraps the file list (the CLI shows a bar on a terminal for large cohorts).
+    """
     problems: list[Problem] = []
     cases: list[Case] = []
     ids: dict[str, str] = {}
-    for path in sorted(directory.glob("*.yaml")):
+    files = sorted(directory.glob("*.yaml"))
+    for path in progress(files, "reading cases") if progress else files:
         try:
             case = load_case(path, index)
         except CaseError as exc:
