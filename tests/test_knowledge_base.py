@@ -308,3 +308,40 @@ def test_disorders_carry_their_clinical_codes(built) -> None:
         assert expected <= codes.get(disorder, set()), disorder
     prefixes = {c.split(":")[0] for cs in codes.values() for c in cs}
     assert {"ICD10CM", "ICDO", "ONCOTREE"} <= prefixes
+
+
+# ---------------------------------------------------------------- issue 14: associations
+
+
+def test_disease_associations_carry_their_kind_and_source(built) -> None:
+    rows = select(
+        built,
+        """
+        SELECT ?a ?type (COALESCE(?k, "") AS ?kind) (COUNT(?src) AS ?n) WHERE {
+          ?a rdf:predicate biolink:correlated_with ; a ?type .
+          VALUES ?type { hkg:Assertion hkg:AuthorClaim }
+          OPTIONAL { ?a hkg:association_kind ?k } OPTIONAL { ?a hkg:source ?src }
+        } GROUP BY ?a ?type ?k ORDER BY ?a
+        """,
+    )
+    asserted = [r for r in rows if r[1] == "hkg:Assertion"]
+    assert len(asserted) >= 10
+    assert all(kind and int(n) >= 1 for _a, _t, kind, n in rows)
+    assert {r[2] for r in asserted} == {"concurrent", "preceding", "clonally-related", "syndromic"}
+
+
+def test_a_contested_association_is_kept_but_not_asserted(built) -> None:
+    """Zvulunov's 20-32x JMML risk with JXG in NF1 is contested by a case-control study."""
+    direct = select(
+        built,
+        "SELECT ?p WHERE { obo:MONDO_0011908 ?p obo:MONDO_0015534 } ORDER BY ?p",
+    )
+    claims = select(
+        built,
+        """
+        SELECT ?fix WHERE { ?c a hkg:AuthorClaim ; rdf:subject obo:MONDO_0011908 ;
+          rdf:object obo:MONDO_0015534 ; hkg:corrected_by ?fix } ORDER BY ?fix
+        """,
+    )
+    assert direct == []
+    assert claims == [("PMID:28189268",)]

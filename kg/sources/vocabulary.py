@@ -124,7 +124,7 @@ QUALIFIERS: dict[str, str] = {
     "median_follow_up_months": "decimal",
     "direction": "direction",
     "genotype_scope": "text",
-    "alteration": "curie",
+    "alteration_subgroup": "curie",
     "outcome": "text",
     "association_kind": "association_kind",
     "guideline": "text",
