@@ -177,7 +177,7 @@ def test_diagnose_unknown_marker_lists_close_matches(capsys) -> None:
 def test_options_for_the_seed_case(capsys) -> None:
     assert main(["options", "hkgd:seed-alk-h-infant", "--format", "tsv"]) == 0
     out = capsys.readouterr().out
-    assert "crizotinib\tALK\tno\t" in out
+    assert "crizotinib\tALK\tdirect\tno\t" in out
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,13 @@ def test_case_add_copies_only_a_valid_new_case(tmp_path: Path) -> None:
     env = {"HISTIOKG_DATA_DIR": str(data)}
     seed = (paths.CASES_DIR / "seed-alk-h-infant.yaml").read_text(encoding="utf-8")
     new = tmp_path / "copy.yaml"
-    new.write_text(seed.replace("id: seed-alk-h-infant", "id: seed-copy"), encoding="utf-8")
+    copy = seed.replace("id: seed-alk-h-infant", "id: seed-copy")
+    new.write_text(copy, encoding="utf-8")
+    refused = run("case", "add", str(new), env=env)
+    assert refused.returncode == 2 and "same_patient_as: [seed-alk-h-infant]" in refused.stderr
+    assert not (data / "cases" / "seed-copy.yaml").exists(), "a duplicate patient is not added"
+    copy = copy.replace("\nreport:", "\nsame_patient_as: [seed-alk-h-infant]\nreport:", 1)
+    new.write_text(copy, encoding="utf-8")
     assert run("case", "add", str(new), env=env).returncode == 0
     assert (data / "cases" / "seed-copy.yaml").is_file()
     again = run("case", "add", str(new), env=env)

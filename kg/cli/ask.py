@@ -15,9 +15,16 @@ from kg.cli.common import (
     parse_params,
     term_index,
 )
+from kg.core.errors import QueryError
 from kg.core.paths import rel
 from kg.graph.store import KnowledgeGraph
-from kg.sources.query_files import bind, bindings_for, find_query, load_queries
+from kg.sources.query_files import (
+    bind,
+    bindings_for,
+    find_query,
+    load_queries,
+    refuse_service,
+)
 
 
 @cli.command("queries")
@@ -42,6 +49,7 @@ def _resolve_query(name: str | None, text: str | None, params: dict[str, str]) -
     if text is not None:
         if name:
             raise click.UsageError("give a query name or file, or -e TEXT, not both")
+        refuse_service(text, "-e")
         return bind(text, params, "-e") if params else text
     if not name:
         raise click.UsageError("give a query name (histiokg queries), a .rq file or -e TEXT")
@@ -49,10 +57,15 @@ def _resolve_query(name: str | None, text: str | None, params: dict[str, str]) -
     if name.endswith(".rq") or path.is_file():
         try:
             source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise click.UsageError(f"cannot read {name}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            reason = f"not UTF-8 (byte 0x{exc.object[exc.start]:02X} at offset {exc.start})"
+            raise click.UsageError(f"cannot read {name}: {reason}; save it as UTF-8") from exc
+        except OSError as exc:
+            raise click.UsageError(f"cannot read {name}: {exc.strerror or exc}") from exc
+        refuse_service(source, name)
         return bind(source, params, name) if params else source
     q = find_query(name)
+    refuse_service(q.text, rel(q.path))
     return bind(q.text, bindings_for(q, params), rel(q.path))
 
 
@@ -77,10 +90,13 @@ def query(name: str | None, text: str | None, params: tuple[str, ...], fmt: str)
     """
     sparql = _resolve_query(name, text, parse_params(params))
     graph = open_graph()
-    if fmt in _RAW:
-        click.echo(graph.run(sparql, _RAW[fmt]).decode("utf-8"), nl=False)
-        return
-    click.echo(format_table(graph.select(sparql), fmt))
+    try:
+        if fmt in _RAW:
+            click.echo(graph.run(sparql, _RAW[fmt]).decode("utf-8"), nl=False)
+            return
+        click.echo(format_table(graph.select(sparql), fmt))
+    except QueryError as exc:
+        raise exc.located(name or "-e") from exc
 
 
 @cli.group()

@@ -198,10 +198,22 @@ def case_add(file: Path) -> None:
 
     Example: histiokg case add new-case.yaml
     """
+    from kg.core.errors import CaseError
+    from kg.sources.cases import load_cases
+    from kg.sources.duplicates import duplicate_problems
+
     graph = open_graph()
     checked = load_case(file, term_index())
     if checked.id in case_ids(graph):
         raise click.UsageError(f"a case with id {checked.id!r} is already in {paths.CASES_DIR}")
+    existing = load_cases(paths.CASES_DIR, term_index())
+    problems = [
+        p
+        for p in duplicate_problems([*existing, checked])
+        if checked.id in p.reason or p.path == checked.file
+    ]
+    if problems:
+        raise CaseError(problems)
     target = paths.CASES_DIR / f"{checked.id}.yaml"
     write_atomic(target, file.read_bytes())
     err(f"added {rel(target)}; run 'histiokg validate' to rebuild and check the graph")

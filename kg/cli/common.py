@@ -14,7 +14,8 @@ import click
 
 from kg import __version__
 from kg.core import paths
-from kg.core.errors import ValidationError
+from kg.core.environment import environment_problems
+from kg.core.errors import SourceError, ValidationError
 from kg.core.files import write_atomic
 from kg.core.paths import rel
 from kg.graph.persistent import open_store
@@ -143,6 +144,9 @@ def cli(ctx: click.Context, stacktrace: bool) -> None:
     Example: histiokg demo
     """
     ctx.obj = {"stacktrace": stacktrace}
+    problems = environment_problems()
+    if problems and not ctx.resilient_parsing:
+        raise SourceError(problems)
 
 
 def write_gaps(graph: KnowledgeGraph) -> None:

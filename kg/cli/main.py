@@ -16,6 +16,7 @@ import click
 # Importing the command modules registers their commands on the group.
 import kg.cli.view  # noqa: F401
 from kg.cli import ask, clinical, graph_commands  # noqa: F401
+from kg.cli import diff as _diff  # noqa: F401
 from kg.cli import maintain_vocab as _maintain_vocab  # noqa: F401
 from kg.cli import synth as _synth  # noqa: F401
 from kg.cli.common import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
@@ -54,6 +54,12 @@ class CaseError(SourceError):
 
 class QueryError(SourceError):
     """An unknown query, a malformed query file or a bad parameter."""
+
+    def located(self, where: str) -> QueryError:
+        """The same problems, with those filed against the bare query text named ``where``."""
+        return QueryError(
+            [replace(p, path=where) if p.path == "query" else p for p in self.problems]
+        )
 
 
 class ValidationError(KGError):

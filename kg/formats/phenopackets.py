@@ -8,11 +8,9 @@ inside these modules: callers see JSON text, dicts and Cases.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from google.protobuf import json_format  # type: ignore[import-untyped]
 from phenopackets.schema.v2.phenopackets_pb2 import Phenopacket  # type: ignore[import-untyped]
 
 from kg import __version__
+from kg.core.environment import build_timestamp
 from kg.core.files import write_tree
 from kg.core.namespaces import PREFIXES, expand, is_known_curie
 from kg.graph.store import KnowledgeGraph
@@ -136,9 +135,7 @@ _DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 
 def created_timestamp() -> str:
     """``metaData.created``: SOURCE_DATE_EPOCH if set (reproducible builds), else now, in UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return build_timestamp()
 
 
 def iso_duration(value: str | float, unit: str) -> str:

@@ -35,6 +35,13 @@ def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
     nodes, edges = kgx_tables(graph)
     files = {
         "histiokg.ttl": turtle_bytes(graph),
+def type_counts_bytes(graph: KnowledgeGraph) -> bytes:
+    """How many nodes of each rdf:type the graph holds, as TSV (type, label, nodes)."""
+    table = run_query("type-counts", graph)
+    lines = ["\t".join(table.columns)] + ["\t".join(row) for row in table.rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
         "histiokg.nt": ntriples_bytes(graph),
         "histiokg.jsonld": jsonld_bytes(graph),
         "histiokg.context.jsonld": context_bytes(),
@@ -47,6 +54,7 @@ def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
         files[f"phenopackets/{case_id}.json"] = text.encode("utf-8")
     return files
 
+        "counts-by-type.tsv": type_counts_bytes(graph),
 
 def manifest_bytes(files: dict[str, bytes], counts: dict[str, int]) -> bytes:
     """A manifest: version, counts and the SHA-256 and size of every file."""

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pyoxigraph as ox
@@ -29,7 +31,7 @@ from rdflib.term import Node
 
 from kg.core.errors import KGError, Problem, QueryError
 from kg.core.namespaces import PREFIXES, contract
-from kg.sources.query_files import bind, concat_columns, sorted_concat
+from kg.sources.query_files import bind, concat_columns, refuse_service, sorted_concat
 
 Cell = str
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -208,11 +210,14 @@ class KnowledgeGraph:
     # ------------------------------------------------------------ queries
 
     def _query(self, sparql: str) -> Any:
+        refuse_service(sparql)
         try:
             return self._store.query(sparql, prefixes=None)
         except SyntaxError as exc:
+            at = re.search(r"\bat (\d+):\d+", str(exc))  # "error at 3:2: expected ..."
+            line = int(at.group(1)) if at else None
             raise QueryError(
-                [Problem("query", None, f"SPARQL syntax error: {exc}", "fix the query text")]
+                [Problem("query", line, f"SPARQL syntax error: {exc}", "fix the query text")]
             ) from exc
         except OSError as exc:  # evaluation errors surface as OSError in pyoxigraph
             raise QueryError([Problem("query", None, f"query failed: {exc}")]) from exc
@@ -315,7 +320,10 @@ class KnowledgeGraph:
             g = Graph()
             for prefix, base in PREFIXES.items():
                 g.bind(prefix, base, override=True, replace=True)
-            g.parse(data=self.dump_ntriples().decode("utf-8"), format="nt")
+            nt = self.dump_ntriples().decode("utf-8")
+            # keep the store's (canonical) blank-node labels, not a random one per parse
+            keep = SimpleNamespace(get=lambda label, default=None: label)
+            g.parse(data=nt, format="nt", bnode_context=keep)
             self._rdflib = g
         return self._rdflib
 
@@ -351,8 +359,11 @@ def write_store(
     The store is loaded into a temporary sibling folder and swapped in by renames; on any error
     (or a signal) the temporary folder is removed and a previous store at ``path`` is untouched.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    except OSError as exc:
+        raise StoreError(f"cannot write the store at {path}: {exc.strerror or exc}") from exc
     old = path.parent / f".{path.name}.old"
     try:
         store = ox.Store(str(staging / DATABASE))
@@ -362,19 +373,19 @@ def write_store(
         store.flush()
         count = len(store)
         del store
-        doc = {**manifest, "triples": count}
-        (staging / MANIFEST).write_text(
-            json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        doc = json.dumps({**manifest, "triples": count}, indent=1, sort_keys=True) + "\n"
+        (staging / MANIFEST).write_text(doc, encoding="utf-8")
         shutil.rmtree(old, ignore_errors=True)
         if path.exists():
             path.replace(old)
         staging.replace(path)
         shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if old.exists() and not path.exists():
             old.replace(path)
+        if isinstance(exc, OSError):
+            raise StoreError(f"cannot write the store at {path}: {exc.strerror or exc}") from exc
         raise
     return KnowledgeGraph.open(path)
 

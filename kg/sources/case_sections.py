@@ -168,6 +168,7 @@ def pathology(c: Checker, doc: Mapping[str, Any], case: Case) -> None:
             )
         )
     seen_markers: dict[tuple[str, tuple[str, ...]], str] = {}
+    results_on: dict[tuple[str, str], str] = {}
     for item in doc.get("markers", []):
         marker = c.term(item, "marker", item["marker"], ("marker",))
         specimens = tuple(item.get("specimens", []))
@@ -180,10 +181,19 @@ def pathology(c: Checker, doc: Mapping[str, Any], case: Case) -> None:
                 item,
                 "marker",
                 f"{item['marker']} is reported twice on the same specimens "
-                f"({prior}, {item['result']})",
+                f"{', '.join(specimens) or '(none named)'} ({prior}, {item['result']})",
                 "keep one result per marker and specimen",
             )
         seen_markers[(marker, specimens)] = item["result"]
+        for spec in specimens:
+            other = results_on.setdefault((marker, spec), item["result"])
+            if other != item["result"] and prior is None:
+                c.report(
+                    item,
+                    "marker",
+                    f"{item['marker']} is {other} and {item['result']} on biopsy {spec!r}",
+                    "one marker has one result per biopsy: fix the result or the specimens",
+                )
         case.markers.append(
             MarkerObservation(
                 marker=marker,

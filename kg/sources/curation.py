@@ -199,6 +199,18 @@ def load_curation(
     Raises CurationError listing every problem in every file.
     """
     problems: list[Problem] = []
+    if not (root / "terms").is_dir() or not tsv_files(root / "terms"):
+        where = "folder" if root.is_dir() else "folder, which does not exist"
+        raise CurationError(
+            [
+                Problem(
+                    rel(root),
+                    None,
+                    f"no term tables in the curated {where} (expected terms/*.tsv)",
+                    "point HISTIOKG_DATA_DIR at a folder holding curated/terms/ and cases/",
+                )
+            ]
+        )
     term_rows: list[Term] = []
     for path in tsv_files(root / "terms"):
         term_rows.extend(read_terms(path, problems))

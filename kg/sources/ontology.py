@@ -8,6 +8,8 @@ from pathlib import Path
 from rdflib import BNode, Graph
 
 from kg.core import paths
+from kg.core.errors import Problem, SourceError
+from kg.core.paths import rel
 
 
 def stable_bnodes(g: Graph) -> Graph:
@@ -49,8 +51,36 @@ def stable_bnodes(g: Graph) -> Graph:
 def load_ontology(path: Path = paths.ONTOLOGY) -> Graph:
     """Parse the hand-edited TBox, its defined classes and the pinned imports (not the shapes)."""
     g = Graph()
-    g.parse(path, format="turtle")
+    problems: list[Problem] = []
+    _parse_turtle(g, path, problems)
     for extra in sorted(path.parent.glob("*.ttl")) + sorted(path.parent.glob("imports/*.ttl")):
         if extra != path and extra.name != paths.SHAPES.name:
-            g.parse(extra, format="turtle")
+            _parse_turtle(g, extra, problems)
+    if problems:
+        raise SourceError(problems)
     return stable_bnodes(g)
+
+
+def _parse_turtle(g: Graph, path: Path, problems: list[Problem]) -> None:
+    """Parse one Turtle file into ``g``; a syntax error becomes a problem with its file and line."""
+    try:
+        g.parse(
+            data=path.read_bytes().decode("utf-8"),
+            format="turtle",
+            publicID=path.resolve().as_uri(),
+        )
+    except OSError as exc:
+        problems.append(Problem(rel(path), None, f"cannot read ({exc.strerror or exc})", ""))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel(path), None, f"not UTF-8 ({exc.reason})", "save as UTF-8"))
+    except SyntaxError as exc:  # rdflib's BadSyntax; its line is 0-based
+        line = getattr(exc, "lines", None)
+        why = getattr(exc, "_why", None) or str(exc).splitlines()[0]
+        problems.append(
+            Problem(
+                rel(path),
+                line + 1 if isinstance(line, int) else None,
+                f"not valid Turtle: {why}",
+                "fix the Turtle syntax (a missing '.', ';' or a bare word?)",
+            )
+        )

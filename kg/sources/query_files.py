@@ -217,6 +217,52 @@ def bind(text: str, bindings: Mapping[str, str], where: str = "query") -> str:
     return out
 
 
+# ---------------------------------------------------------------- no network at run time
+
+#: What cannot hold a keyword: strings, IRIs and comments (matched left to right, so a '#' in a
+#: string or an IRI is not a comment).
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:.-])", re.IGNORECASE)
+
+
+def uses_service(text: str) -> bool:
+    """Whether SPARQL text has a SERVICE clause (in strings, IRIs and comments it does not count).
+
+    >>> uses_service("SELECT * { service <http://x.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service { ?service <a:SERVICE> "SERVICE" } # SERVICE')
+    False
+    """
+    return bool(_SERVICE.search(_NOT_CODE.sub(" ", text)))
+
+
+def refuse_service(text: str, where: str = "query") -> None:
+    """Raise QueryError if the query would call another endpoint (SERVICE): no network at run time.
+
+    >>> refuse_service("SELECT * { ?s ?p ?o }")
+    """
+    if uses_service(text):
+        raise QueryError(
+            [
+                Problem(
+                    where,
+                    None,
+                    "SERVICE (a federated call to another endpoint) is refused: histiokg answers "
+                    "from the built graph only, with no network access at run time",
+                    "remove the SERVICE clause; load the other data into the graph instead",
+                )
+            ]
+        )
+
+
 _CONCAT = re.compile(
     r"GROUP_CONCAT\s*\(.*?;\s*separator\s*=\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')\s*\)"
     r"\s*AS\s+\?(\w+)",

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from kg.core.errors import Problem
 from kg.sources.records import Curation, Statement, Term
 from kg.sources.tables import split_multi
-from kg.sources.vocabulary import CATEGORY_PROPERTIES, PREDICATES
+from kg.sources.vocabulary import CATEGORY_PROPERTIES, OPPOSITE_PREDICATES, PREDICATES
 
 
 def merge_terms(terms: Iterable[Term], problems: list[Problem]) -> dict[str, Term]:
@@ -129,3 +129,33 @@ def check_references(
                         column,
                     )
                 )
+    check_contradictions(curation.statements, problems)
+
+
+def check_contradictions(statements: Iterable[Statement], problems: list[Problem]) -> None:
+    """One source cannot say both of two opposite predicates (expresses / lacks a marker).
+
+    Sources that disagree with each other are allowed (each row keeps its own source); a
+    contested row (``status=contested``) is a claim kept for the record, not asserted.
+    """
+    opposite = {a: b for pair in OPPOSITE_PREDICATES for a, b in (pair, pair[::-1])}
+    seen: dict[tuple[str, str, str], Statement] = {}
+    for st in statements:
+        if st.predicate not in opposite or st.contested:
+            continue
+        for source in st.sources:
+            other = seen.get((st.subject, opposite[st.predicate], st.object))
+            if other is not None and source in other.sources:
+                problems.append(
+                    Problem(
+                        st.file,
+                        st.line,
+                        f"{st.subject} {st.predicate} {st.object} contradicts "
+                        f"{other.file}:{other.line} ({other.predicate}), both from {source}",
+                        "keep the row the source supports, or mark the other "
+                        "status=contested; corrected_by=<source>",
+                        "predicate",
+                    )
+                )
+                break
+        seen[(st.subject, st.predicate, st.object)] = st

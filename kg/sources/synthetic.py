@@ -119,7 +119,10 @@ class _World:
                 self.up[st.subject].append(st.object)
                 self.down[st.object].append(st.subject)
             elif st.predicate in ("biolink:treats", "biolink:studied_to_treat"):
-                self.drugs[st.object].add(st.subject)
+                # a class-level result (e.g. ALK inhibitors) has a drug class as subject: skip it
+                term = curation.terms.get(st.subject)
+                if term is not None and term.category == "drug":
+                    self.drugs[st.object].add(st.subject)
             elif st.predicate == "hkg:has_target":
                 self.targeting[st.object].add(st.subject)
         index = TermIndex(curation.terms)

@@ -7,7 +7,8 @@ the caller together with a reporter that files problems against that row's line.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,17 +78,22 @@ def tsv_rows(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> I
 def _raw_rows(
     path: Path, columns: tuple[str, ...], problems: list[Problem]
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, cells) for data lines of a TSV file, checking its shape."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(rel(path), None, f"not UTF-8 ({exc})", "save the file as UTF-8"))
+    """Yield (line number, cells) for data lines of a TSV file, checking its shape.
+
+    A byte-order mark and CRLF line ends are read as if absent. Lines end at LF only (form feeds,
+    NEL or U+2028 inside a cell are control characters of that row, not line breaks).
+    """
+    text = _read_text(path, problems)
+    if text is None:
         return
     header: list[str] | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         if not raw.strip() or raw.startswith("#"):
             continue
         cells = next(csv.reader([raw], delimiter="\t", quoting=csv.QUOTE_NONE))
+        if _control_characters(path, number, cells, header or columns, problems):
+            continue
         if header is None:
             header = cells
             if tuple(header) != columns:
@@ -114,6 +120,54 @@ def _raw_rows(
         yield number, {c: v.strip() for c, v in zip(columns, cells, strict=True)}
     if header is None:
         problems.append(Problem(rel(path), None, "empty file", "add the header row"))
+
+
+#: What no cell may hold: C0 controls but tab, DEL, C1 controls, line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    """The file's text (UTF-8, a leading byte-order mark dropped), or None with a problem filed."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(rel(path), None, f"cannot read ({exc.strerror or exc})", ""))
+        return None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(
+                rel(path),
+                line,
+                f"not UTF-8: byte 0x{data[exc.start]:02X} cannot be decoded",
+                "save the file as UTF-8 (in a spreadsheet: 'UTF-8 CSV/TSV')",
+            )
+        )
+        return None
+
+
+def _control_characters(
+    path: Path, number: int, cells: list[str], columns: Sequence[str], problems: list[Problem]
+) -> bool:
+    """File a problem for each cell holding a control character; True if any did."""
+    found = False
+    for index, value in enumerate(cells):
+        m = _CONTROL.search(value)
+        if m:
+            found = True
+            column = columns[index] if index < len(columns) else f"cell {index + 1}"
+            problems.append(
+                Problem(
+                    rel(path),
+                    number,
+                    f"control character U+{ord(m.group()):04X} in {value!r}",
+                    "delete it (often pasted from a PDF or a word processor)",
+                    column,
+                )
+            )
+    return found
 
 
 def tsv_files(directory: Path) -> list[Path]:
