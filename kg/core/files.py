@@ -81,7 +81,6 @@ def write_tree(out_dir: Path, files: Mapping[str, bytes], what: str) -> list[Pat
         )
     except OSError as exc:
         raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
-    old = out_dir.parent / f".{out_dir.name}.old"
     mode = 0o666 & ~_umask()
     try:
         for rel_path, data in {**files, MARKER: f"written by histiokg: {what}\n".encode()}.items():
@@ -90,16 +89,33 @@ def write_tree(out_dir: Path, files: Mapping[str, bytes], what: str) -> list[Pat
             target.write_bytes(data)
             target.chmod(mode)
         staging.chmod(0o777 & ~_umask())
-        shutil.rmtree(old, ignore_errors=True)
-        if out_dir.exists():
-            out_dir.replace(old)
-        staging.replace(out_dir)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        if old.exists() and not out_dir.exists():
-            old.replace(out_dir)
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        swap_in(staging, out_dir)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
     return [out_dir / p for p in sorted(files)]
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace the folder ``target`` by the finished folder ``staging`` (a sibling), by renames.
+
+    The previous folder is moved aside first and deleted only once the new one is in place; on
+    any error or signal ``staging`` is removed and the previous folder is put back.
+    """
+    old = target.parent / f".{target.name}.old"
+    try:
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.replace(old)
+        staging.replace(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old.exists() and not target.exists():
+            old.replace(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

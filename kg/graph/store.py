@@ -30,6 +30,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.core.errors import KGError, Problem, QueryError
+from kg.core.files import swap_in
 from kg.core.namespaces import PREFIXES, contract
 from kg.sources.query_files import bind, concat_columns, refuse_service, sorted_concat
 
@@ -364,7 +365,6 @@ def write_store(
         staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
     except OSError as exc:
         raise StoreError(f"cannot write the store at {path}: {exc.strerror or exc}") from exc
-    old = path.parent / f".{path.name}.old"
     try:
         store = ox.Store(str(staging / DATABASE))
         _load(store, tbox, canonical=True)
@@ -375,15 +375,9 @@ def write_store(
         del store
         doc = json.dumps({**manifest, "triples": count}, indent=1, sort_keys=True) + "\n"
         (staging / MANIFEST).write_text(doc, encoding="utf-8")
-        shutil.rmtree(old, ignore_errors=True)
-        if path.exists():
-            path.replace(old)
-        staging.replace(path)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, path)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        if old.exists() and not path.exists():
-            old.replace(path)
         if isinstance(exc, OSError):
             raise StoreError(f"cannot write the store at {path}: {exc.strerror or exc}") from exc
         raise

@@ -119,10 +119,8 @@ class _World:
                 self.up[st.subject].append(st.object)
                 self.down[st.object].append(st.subject)
             elif st.predicate in ("biolink:treats", "biolink:studied_to_treat"):
-                # a class-level result (e.g. ALK inhibitors) has a drug class as subject: skip it
-                term = curation.terms.get(st.subject)
-                if term is not None and term.category == "drug":
-                    self.drugs[st.object].add(st.subject)
+                if getattr(curation.terms.get(st.subject), "category", "") == "drug":
+                    self.drugs[st.object].add(st.subject)  # not a class-level result
             elif st.predicate == "hkg:has_target":
                 self.targeting[st.object].add(st.subject)
         index = TermIndex(curation.terms)

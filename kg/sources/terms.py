@@ -10,23 +10,12 @@ likely one. Terms found there are remembered (``external``) so the build can giv
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kg.core.namespaces import split_curie
 from kg.sources.records import Term
-
-_SPACE = re.compile(r"[\s_]+")
-
-
-def normalise(name: str) -> str:
-    """Fold case and spacing so 'Factor XIIIa' and 'factor  xiiia' match.
-
-    >>> normalise("  Factor   XIIIa ")
-    'factor xiiia'
-    """
-    return _SPACE.sub(" ", name.strip().lower())
+from kg.sources.vocabulary_suggest import normalise
 
 
 class UnknownTermError(LookupError):

@@ -35,8 +35,7 @@ from typing import Any
 
 from kg.core import paths
 from kg.core.errors import Problem, SourceError
-from kg.sources.terms import normalise
-from kg.sources.vocabulary_suggest import SuggestIndex, curie_order, fold, fold_unicode
+from kg.sources.vocabulary_suggest import SuggestIndex, curie_order, fold, fold_unicode, normalise
 
 #: The committed index: one ``<prefix>.tsv.gz`` per vocabulary and ``manifest.json``.
 INDEX_DIR = paths.ONTOLOGY_DIR / "imports" / "vocabularies"

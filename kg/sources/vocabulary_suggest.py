@@ -274,3 +274,15 @@ def _first_key(
         len(unmatched),
         not is_label,
     )
+
+
+_SPACE = re.compile(r"[\s_]+")
+
+
+def normalise(name: str) -> str:
+    """Fold case and spacing so 'Factor XIIIa' and 'factor  xiiia' match.
+
+    >>> normalise("  Factor   XIIIa ")
+    'factor xiiia'
+    """
+    return _SPACE.sub(" ", name.strip().lower())
