@@ -459,7 +459,7 @@ def _broken_ontology(ws: Workspace) -> list[str]:
 def _extra_turtle(ws: Workspace) -> list[str]:
     bad = ws.root / "hypothesis.ttl"
     bad.write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:b ex:c ;\n  ex:d .\n")
-    return ["reason", "--engine", "hermit", "--extra", str(bad), "--out", str(ws.root / "i.ttl")]
+    return ["reason", "--extra", str(bad), "--out", str(ws.root / "i.ttl")]
 
 
 def _rq(text: str) -> Callable[[Workspace], list[str]]:

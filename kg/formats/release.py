@@ -30,11 +30,6 @@ def context_bytes() -> bytes:
     return (json.dumps({"@context": jsonld_context()}, indent=1, sort_keys=True) + "\n").encode()
 
 
-def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
-    """Every release artefact by relative path, one Phenopacket per case included."""
-    nodes, edges = kgx_tables(graph)
-    files = {
-        "histiokg.ttl": turtle_bytes(graph),
 def type_counts_bytes(graph: KnowledgeGraph) -> bytes:
     """How many nodes of each rdf:type the graph holds, as TSV (type, label, nodes)."""
     table = run_query("type-counts", graph)
@@ -42,6 +37,11 @@ def type_counts_bytes(graph: KnowledgeGraph) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
+    """Every release artefact by relative path, one Phenopacket per case included."""
+    nodes, edges = kgx_tables(graph)
+    files = {
+        "histiokg.ttl": turtle_bytes(graph),
         "histiokg.nt": ntriples_bytes(graph),
         "histiokg.jsonld": jsonld_bytes(graph),
         "histiokg.context.jsonld": context_bytes(),
@@ -49,12 +49,12 @@ def type_counts_bytes(graph: KnowledgeGraph) -> bytes:
         "kgx/nodes.tsv": nodes,
         "kgx/edges.tsv": edges,
         "terminology-gaps.tsv": gap_report_bytes(graph),
+        "counts-by-type.tsv": type_counts_bytes(graph),
     }
     for case_id, text in graph_to_phenopackets(graph).items():
         files[f"phenopackets/{case_id}.json"] = text.encode("utf-8")
     return files
 
-        "counts-by-type.tsv": type_counts_bytes(graph),
 
 def manifest_bytes(files: dict[str, bytes], counts: dict[str, int]) -> bytes:
     """A manifest: version, counts and the SHA-256 and size of every file."""

@@ -5,6 +5,7 @@ One place says what a curated row may contain; the readers in ``tables`` and ``c
 
 from __future__ import annotations
 
+import math
 import re
 
 from kg.core.namespaces import LITERAL_ONLY_PREFIXES, PREFIXES, split_curie
@@ -145,9 +146,17 @@ CONFIDENCES = (
     "case-report",
 )
 
-ROW_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
-DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-SOURCE = re.compile(r"^(PMID:\d+|DOI:10\.\S+|https?://\S+|[a-z][a-z0-9\-]*)$")
+#: Predicates that contradict each other for the same subject and object (checked across rows).
+OPPOSITE_PREDICATES = (("hkg:expresses_marker", "hkg:lacks_marker"),)
+
+ROW_ID = re.compile(r"^[A-Za-z0-9_.\-]+\Z")
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?\Z")
+#: Characters an IRI cannot hold unescaped (RFC 3987), so a source or CURIE with one cannot be
+#: written as N-Triples.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|^`\\]')
+SOURCE = re.compile(
+    r'^(PMID:\d+|DOI:10\.[^\s<>"{}|^`\\]+|https?://[^\s<>"{}|^`\\]+|[a-z][a-z0-9\-]*)\Z'
+)
 _LOCALSOURCE = re.compile(r"^[a-z][a-z0-9\-]*$")
 
 
@@ -163,6 +172,12 @@ def check_curie(value: str, *, allow_literal_prefix: bool = False) -> str | None
         prefix, local = split_curie(value)
     except ValueError:
         return f"{value!r} is not a CURIE (PREFIX:local)"
+    bad = _NOT_IN_IRI.search(local)
+    if bad:
+        char = bad.group()
+        printable = char.isprintable() and not char.isspace()
+        what = repr(char) if printable else f"control character U+{ord(char):04X}"
+        return f"{value!r} holds {what}, which no IRI may hold"
     if prefix in PREFIXES:
         if prefix in ("hkg", "hkgt", "hkgd") and not ROW_ID.match(local):
             return f"project local name {local!r} may use letters, digits, - _ . only"
@@ -180,6 +195,9 @@ def check_source(value: str) -> str | None:
     """
     if SOURCE.match(value) and not value.isdigit():
         return None
+    bad = _NOT_IN_IRI.search(value)
+    if bad and value.startswith(("http://", "https://", "DOI:")):
+        return f"{value!r} holds {bad.group()!r}, which no IRI may hold (percent-encode it)"
     return f"{value!r} is not PMID:n, DOI:10..., an http(s) URL or a case publication key"
 
 
@@ -192,9 +210,13 @@ def check_qualifier(key: str, value: str) -> str | None:
         return f"{key} must be a non-negative integer, got {value!r}"
     if kind == "decimal":
         try:
-            float(value)
+            number = float(value)
         except ValueError:
-            return f"{key} must be a number, got {value!r}"
+            number = math.nan
+        if key.startswith("percent") and not 0 <= number <= 100:  # also false for NaN
+            return f"{key} must be a number from 0 to 100, got {value!r}"
+        if not math.isfinite(number):
+            return f"{key} must be a finite number, got {value!r}"
     if kind == "level" and value not in EVIDENCE_LEVELS:
         return f"evidence_level must be one of {', '.join(EVIDENCE_LEVELS)}"
     if kind == "date" and not DATE.match(value):
@@ -206,7 +228,7 @@ def check_qualifier(key: str, value: str) -> str | None:
     if kind == "status" and value != "contested":
         return "status must be contested"
     if kind == "age_unit" and value not in AGE_UNITS:
-        return f"age_unit must be one of {', '.join(AGE_UNITS)}"
+        return f"{key} must be one of {', '.join(AGE_UNITS)}"
     if kind == "direction" and value not in DIRECTIONS:
         return f"direction must be one of {', '.join(DIRECTIONS)}"
     if kind == "association_kind" and value not in ASSOCIATION_KINDS:
