@@ -1,5 +1,7 @@
 """The domain knowledge base holds the counts the issue asks for, and every fact is cited."""
 
+import re
+
 import pytest
 
 from kg.formats.release import gap_report_bytes
@@ -345,3 +347,79 @@ def test_a_contested_association_is_kept_but_not_asserted(built) -> None:
     )
     assert direct == []
     assert claims == [("PMID:28189268",)]
+
+
+# ---------------------------------------------------------------- issue 14: structured figures
+
+RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[–-]\s*(\d+(?:\.\d+)?)")
+
+
+def test_a_range_is_never_stored_as_its_lower_bound(built) -> None:
+    rows = select(
+        built,
+        """
+        SELECT ?a ?p ?q WHERE { ?a a hkg:Assertion ; hkg:percent ?p ; hkg:quote ?q } ORDER BY ?a
+        """,
+    )
+    offending = [
+        a
+        for a, p, q in rows
+        for low, high in RANGE.findall(q.replace("\u2013", "-"))
+        if float(low) == float(p) and float(high) != float(p)
+    ]
+    assert not offending
+    ranges = select(
+        built,
+        """
+        SELECT ?a ?lo ?hi WHERE { ?a a hkg:Assertion ; hkg:percent_low ?lo .
+          OPTIONAL { ?a hkg:percent_high ?hi } } ORDER BY ?a
+        """,
+    )
+    assert len(ranges) >= 5
+    assert all(hi and float(lo) <= float(hi) for _a, lo, hi in ranges)
+
+
+def test_structured_ages_have_a_unit_and_an_order(built) -> None:
+    rows = select(
+        built,
+        """
+        SELECT ?a (COALESCE(?u, "") AS ?unit) (COALESCE(STR(?lo), "") AS ?low)
+               (COALESCE(STR(?m), "") AS ?mid) (COALESCE(STR(?hi), "") AS ?high) WHERE {
+          ?a a hkg:Assertion .
+          { ?a hkg:median_age ?x } UNION { ?a hkg:mean_age ?x } UNION { ?a hkg:age_min ?x }
+          OPTIONAL { ?a hkg:ages_unit ?u } OPTIONAL { ?a hkg:age_min ?lo }
+          OPTIONAL { ?a hkg:median_age ?m } OPTIONAL { ?a hkg:age_max ?hi }
+        } ORDER BY ?a
+        """,
+    )
+    assert len({r[0] for r in rows}) >= 8
+    for a, unit, low, mid, high in rows:
+        assert unit in ("day", "week", "month", "year"), a
+        values = [float(v) for v in (low, mid, high) if v]
+        assert values == sorted(values), a
+
+
+def test_negative_and_harmful_results_are_structured(built) -> None:
+    rows = select(
+        built,
+        """
+        SELECT ?d (COUNT(DISTINCT ?a) AS ?n) WHERE {
+          ?a a hkg:Assertion ; rdf:predicate biolink:studied_to_treat ;
+             hkg:direction ?d ; hkg:source ?s
+        } GROUP BY ?d ORDER BY ?d
+        """,
+    )
+    counts = {d: int(n) for d, n in rows}
+    assert counts.get("no-benefit", 0) >= 2 and counts.get("harm", 0) >= 1
+    assert counts.get("benefit", 0) >= 10
+
+
+def test_qualifier_keys_do_not_reuse_a_graph_property(built) -> None:
+    """A qualifier becomes hkg:<key>; a key that names a provenance-checked property breaks qc02."""
+    from kg.sources.vocabulary import QUALIFIERS
+
+    checked = {
+        row[0]
+        for row in select(built, "SELECT ?p WHERE { ?p hkg:requires_provenance true } ORDER BY ?p")
+    }
+    assert not {f"hkg:{key}" for key in QUALIFIERS} & checked

@@ -121,8 +121,9 @@ QUALIFIERS: dict[str, str] = {
     "mean_age": "decimal",
     "age_min": "decimal",
     "age_max": "decimal",
-    "age_unit": "age_unit",
-    "median_follow_up_months": "decimal",
+    "ages_unit": "age_unit",
+    "median_follow_up": "decimal",
+    "follow_up_unit": "age_unit",
     "direction": "direction",
     "genotype_scope": "text",
     "alteration_subgroup": "curie",
@@ -229,6 +230,14 @@ def check_qualifier(key: str, value: str) -> str | None:
         return "status must be contested"
     if kind == "age_unit" and value not in AGE_UNITS:
         return f"{key} must be one of {', '.join(AGE_UNITS)}"
+    if kind == "direction" and value not in DIRECTIONS:
+        return f"direction must be one of {', '.join(DIRECTIONS)}"
+    if kind == "association_kind" and value not in ASSOCIATION_KINDS:
+        return f"association_kind must be one of {', '.join(ASSOCIATION_KINDS)}"
+    if kind == "curie":
+        return check_curie(value)
+    if kind == "age_unit" and value not in AGE_UNITS:
+        return f"age_unit must be one of {', '.join(AGE_UNITS)}"
     if kind == "direction" and value not in DIRECTIONS:
         return f"direction must be one of {', '.join(DIRECTIONS)}"
     if kind == "association_kind" and value not in ASSOCIATION_KINDS:
