@@ -99,7 +99,8 @@ def test_bad_curated_row_exits_2_with_file_line_and_fix(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
     target = sorted((data / "curated" / "statements").glob("*.tsv"))[0]
     lines = target.read_text(encoding="utf-8").splitlines()
-    idx = next(i for i, ln in enumerate(lines) if ln and not ln.startswith("#") and i > 0)
+    rows = [i for i, ln in enumerate(lines) if ln and not ln.startswith("#")]
+    idx = rows[1]  # the first data row (rows[0] is the header)
     cells = lines[idx].split("\t")
     cells[3] = "hkg:cures"
     lines[idx] = "\t".join(cells)
