@@ -423,3 +423,45 @@ def test_qualifier_keys_do_not_reuse_a_graph_property(built) -> None:
         for row in select(built, "SELECT ?p WHERE { ?p hkg:requires_provenance true } ORDER BY ?p")
     }
     assert not {f"hkg:{key}" for key in QUALIFIERS} & checked
+
+
+# ---------------------------------------------------------------- issue 14: pathway, RET
+
+
+def test_mapk_drivers_and_targets_are_pathway_members(built) -> None:
+    members = {
+        row[0]
+        for row in select(
+            built,
+            """
+            SELECT DISTINCT ?g WHERE { ?a a hkg:Assertion ; rdf:subject ?g ;
+              rdf:predicate biolink:participates_in ;
+              rdf:object <https://w3id.org/histiokg/term/MAPK-pathway> ; hkg:source ?s } ORDER BY ?g
+            """,
+        )
+    }
+    # BRAF, MAP2K1, KRAS, NRAS, ARAF (the brief) and MAP2K2, the other MEK target
+    assert {"HGNC:1097", "HGNC:6840", "HGNC:6407", "HGNC:7989", "HGNC:646", "HGNC:6842"} <= members
+    targets = select(
+        built,
+        """
+        SELECT DISTINCT ?t WHERE { ?d hkg:in_drug_class ?c ; hkg:has_target ?t .
+          VALUES ?c { obo:CHEBI_75047 obo:CHEBI_88286 } } ORDER BY ?t
+        """,
+    )
+    assert targets and {t for (t,) in targets} <= members
+
+
+def test_ret_is_a_separate_driver_with_its_own_inhibitor(built) -> None:
+    rows = select(
+        built,
+        """
+        SELECT ?d WHERE { ?d hkg:has_target <http://identifiers.org/hgnc/9967> ;
+          hkg:in_drug_class <https://w3id.org/histiokg/term/RET-inhibitor> } ORDER BY ?d
+        """,
+    )
+    assert rows == [("hkgt:selpercatinib",)]
+    ret_label = select(
+        built, "SELECT ?l WHERE { <http://identifiers.org/hgnc/9967> rdfs:label ?l } ORDER BY ?l"
+    )
+    assert ret_label == [("RET",)]
