@@ -33,6 +33,7 @@ unit: $(STAMP)
 	bash scripts/ensure-java.sh
 	bash scripts/ensure-browser.sh
 	bash scripts/ensure-graphviz.sh
+	bash scripts/ensure-virtuoso.sh
 	$(BIN)/pytest -q
 
 ## Leave-one-out evaluation of the differential diagnosis: writes docs/diagnosis-evaluation.md.

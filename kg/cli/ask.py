@@ -17,6 +17,7 @@ from kg.cli.common import (
 )
 from kg.core.errors import QueryError
 from kg.core.paths import rel
+from kg.graph.remote import RemoteGraph
 from kg.graph.store import KnowledgeGraph
 from kg.sources.query_files import (
     bind,
@@ -82,14 +83,37 @@ def _resolve_query(name: str | None, text: str | None, params: dict[str, str]) -
     help="table/tsv/csv/json for SELECT (CURIEs); sparql-json/sparql-xml as the standard "
     "results; ttl/nt for CONSTRUCT and DESCRIBE.",
 )
-def query(name: str | None, text: str | None, params: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Ask this SPARQL endpoint instead of the built store (e.g. http://127.0.0.1:7878/query).",
+)
+@click.option(
+    "--graph",
+    "default_graph",
+    metavar="IRI",
+    help="With --endpoint: the graph the build was loaded into (sent as default-graph-uri).",
+)
+def query(
+    name: str | None,
+    text: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    endpoint: str | None,
+    default_graph: str | None,
+) -> None:
     """Run a named query (stem or prefix such as cq01), a .rq file, or SPARQL text (-e).
 
     Parameters are bound into the query's 'VALUES ?name { ... }' clauses as RDF terms.
+    With --endpoint the same query runs on any SPARQL 1.1 endpoint, with the same table.
     Example: histiokg query cq01 --param case=hkgd:seed-alk-h-infant --format tsv
     """
     sparql = _resolve_query(name, text, parse_params(params))
-    graph = open_graph()
+    if default_graph and not endpoint:
+        raise click.UsageError("--graph goes with --endpoint")
+    graph: KnowledgeGraph | RemoteGraph = (
+        RemoteGraph(endpoint, default_graph) if endpoint else open_graph()
+    )
     try:
         if fmt in _RAW:
             click.echo(graph.run(sparql, _RAW[fmt]).decode("utf-8"), nl=False)

@@ -18,6 +18,7 @@ import kg.cli.view  # noqa: F401
 from kg.cli import ask, clinical, graph_commands  # noqa: F401
 from kg.cli import diff as _diff  # noqa: F401
 from kg.cli import maintain_vocab as _maintain_vocab  # noqa: F401
+from kg.cli import serve as _serve  # noqa: F401
 from kg.cli import synth as _synth  # noqa: F401
 from kg.cli.common import (
     EXIT_INTERNAL,

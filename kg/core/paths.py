@@ -3,8 +3,14 @@
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-PACKAGE = ROOT / "kg"
+PACKAGE = Path(__file__).resolve().parent.parent
+#: True in a source checkout; False when installed from a wheel, where the ontology and the
+#: queries are package data under kg/ (the wheel copies them in through the links kg/ontology
+#: and kg/queries of the checkout) and generated files go to a per-user cache folder.
+IN_CHECKOUT = (PACKAGE.parent / "pyproject.toml").is_file() and (
+    PACKAGE.parent / "ontology"
+).is_dir()
+ROOT = PACKAGE.parent if IN_CHECKOUT else PACKAGE
 ONTOLOGY_DIR = ROOT / "ontology"
 ONTOLOGY = ONTOLOGY_DIR / "histiokg.ttl"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
@@ -26,7 +32,10 @@ QUERIES_DIR = ROOT / "queries"
 CQ_DIR = QUERIES_DIR / "cq"
 QC_DIR = QUERIES_DIR / "qc"
 #: Generated artefacts; HISTIOKG_BUILD_DIR redirects them (tests use a temporary folder).
-BUILD_DIR = Path(os.environ.get("HISTIOKG_BUILD_DIR") or ROOT / "build")
+_USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "histiokg"
+BUILD_DIR = Path(
+    os.environ.get("HISTIOKG_BUILD_DIR") or (ROOT / "build" if IN_CHECKOUT else _USER_CACHE)
+)
 #: The persistent Oxigraph store every command opens (written by ``histiokg build``).
 STORE_DIR = BUILD_DIR / "store"
 BUILD_TTL = BUILD_DIR / "histiokg.ttl"

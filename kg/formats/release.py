@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from kg import __version__
-from kg.core.files import write_tree
+from kg.core import paths
+from kg.core.files import MARKER, write_tree
 from kg.formats.interchange import graphml_bytes, kgx_tables
 from kg.formats.phenopackets import graph_to_phenopackets
 from kg.formats.rdf import jsonld_bytes, jsonld_context, ntriples_bytes, turtle_bytes
@@ -56,11 +61,60 @@ def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
     return files
 
 
-def manifest_bytes(files: dict[str, bytes], counts: dict[str, int]) -> bytes:
-    """A manifest: version, counts and the SHA-256 and size of every file."""
+#: The licences of the release (the same as pyproject.toml's and LICENSE's).
+LICENCE = {"code": "MIT", "data": "CC-BY-4.0"}
+
+
+def build_date(environ: dict[str, str] | None = None) -> str:
+    """The build date (UTC, ISO 8601): SOURCE_DATE_EPOCH when set (reproducible builds), else now.
+
+    >>> build_date({"SOURCE_DATE_EPOCH": "0"})
+    '1970-01-01T00:00:00Z'
+    """
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def source_commit() -> str:
+    """The git commit the release is built from, or 'unknown' (installed, or no git)."""
+    if not paths.IN_CHECKOUT:
+        return "unknown"
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=paths.ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and commit else "unknown"
+
+
+def release_metadata() -> dict[str, Any]:
+    """What the manifest says of the release itself: version, build date, commit and licence.
+
+    The date lives here only, never in the data files, so equal sources give equal data bytes.
+    """
+    return {
+        "version": __version__,
+        "built": build_date(),
+        "commit": source_commit(),
+        "licence": dict(LICENCE),
+    }
+
+
+def manifest_bytes(
+    files: dict[str, bytes], counts: dict[str, int], metadata: dict[str, Any] | None = None
+) -> bytes:
+    """A manifest: version, build date, commit, licence, counts, every file's SHA-256 and size."""
     doc = {
         "name": "histiokg",
-        "version": __version__,
+        **(release_metadata() if metadata is None else metadata),
         "counts": dict(sorted(counts.items())),
         "files": {
             path: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
@@ -71,7 +125,15 @@ def manifest_bytes(files: dict[str, bytes], counts: dict[str, int]) -> bytes:
 
 
 def write_release(graph: KnowledgeGraph, out_dir: Path, counts: dict[str, int]) -> list[Path]:
-    """Write the release bundle as the folder ``out_dir``, as a whole (:func:`write_tree`)."""
+    """Write the release bundle as the folder ``out_dir``, as a whole (:func:`write_tree`).
+
+    Every file is world-readable (0644, folders 0755) whatever the umask: a release is published.
+    """
     files = release_files(graph)
     files["manifest.json"] = manifest_bytes(files, counts)
-    return write_tree(out_dir, files, "histiokg release")
+    written = write_tree(out_dir, files, "histiokg release")
+    for folder in {out_dir, *(p.parent for p in written)}:
+        folder.chmod(0o755)
+    for path in [*written, out_dir / MARKER]:
+        path.chmod(0o644)
+    return written
