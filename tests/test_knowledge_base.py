@@ -465,3 +465,20 @@ def test_ret_is_a_separate_driver_with_its_own_inhibitor(built) -> None:
         built, "SELECT ?l WHERE { <http://identifiers.org/hgnc/9967> rdfs:label ?l } ORDER BY ?l"
     )
     assert ret_label == [("RET",)]
+
+
+# ---------------------------------------------------------------- issue 14: 2024-2026
+
+
+def test_changes_since_2024_are_cited_and_dated(built) -> None:
+    from kg.graph.queries import run_query
+
+    table = run_query("cq62-changes-2024-2026", built.graph)
+    rows = table.as_dicts()
+    approvals = {(r["subject"], r["object"]) for r in rows if r["kind"] == "approval"}
+    assert ("DRUGBANK:DB14724", "MONDO:0015545") in approvals
+    assert all(2024 <= int(r["year"]) <= 2026 and r["source"] for r in rows)
+    trials = [r for r in rows if "NCT" in r["source"] or "trial" in r["source"]]
+    assert len(trials) >= 2
+    assert ("MONDO:0015541", "HP:0012178") in {(r["subject"], r["object"]) for r in rows}
+    assert run_query("cq62-changes-2024-2026", built.graph, from_year="2026").rows
