@@ -29,8 +29,6 @@ CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
-    # /dev/shm is small in containers; a renderer that runs out of it crashes ("Target crashed")
-    "--disable-dev-shm-usage",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
