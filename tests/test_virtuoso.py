@@ -30,11 +30,9 @@ BULK_GRAPH = "https://w3id.org/histiokg/graph/bulk"
 VIRTUOSO_DIFFERS = {
     "cq09-case-kemps-group": "SQ074 compile error (EXISTS in BIND beside a GROUP BY sub-select)",
     "cq11-case-immunophenotype-vs-profile": "SQ156 internal optimiser error (unknown table)",
-    "cq12-distinguishing-markers": "no rows: Virtuoso drops the rows of the nested OPTIONALs",
-    "cq21-disorders-with-variant": "an OPTIONAL after a UNION loses its bindings on one row",
+    "cq62-changes-2024-2026": "SQ156 internal optimiser error (bad dfe in sqlo_place_exp)",
     "cq22-driver-genes-across-disorders": "CONCAT of unbound gives '/', and an OPTIONAL after a "
     "UNION is seen as bound",
-    "cq31-classification-placement": "no rows: the UNION of sub-selects comes back empty",
 }
 
 
@@ -76,22 +74,6 @@ def test_without_the_graph_virtuoso_counts_its_own_graphs_too(virtuoso, loaded, 
     assert int(union) > len(embedded), "why the build goes into a named graph"
 
 
-def test_bulk_loader_loads_the_same_triples(virtuoso: Virtuoso, embedded) -> None:
-    """The documented bulk path: N-Triples in a DirsAllowed folder, ld_dir + rdf_loader_run."""
-    (virtuoso.load_dir / "histiokg.nt").write_bytes(embedded.dump_ntriples())
-    virtuoso.isql(
-        f"ld_dir('{virtuoso.load_dir}', 'histiokg.nt', '{BULK_GRAPH}'); "
-        "rdf_loader_run(); checkpoint;"
-    )
-    errors = virtuoso.isql(
-        "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;"
-    )
-    assert "0 Rows" in errors, errors
-    bulk = RemoteGraph(virtuoso.sparql, default_graph=BULK_GRAPH)
-    assert bulk.select(COUNT).rows == ((str(len(embedded)),),)
-    assert bulk.select(find_query("cq01").text) == embedded.select(find_query("cq01").text)
-
-
 def test_query_command_against_virtuoso(virtuoso: Virtuoso, loaded, capsys) -> None:
     assert main(["query", "cq02", "--format", "tsv"]) == 0
     local = capsys.readouterr().out
@@ -124,3 +106,20 @@ def test_load_needs_the_password(virtuoso: Virtuoso, capsys, tmp_path: Path) -> 
     assert code == 2
     err = capsys.readouterr().err
     assert "401" in err or "cannot reach" in err, err  # Virtuoso may reset a big unsigned PUT
+
+
+# after the comparisons: a second graph changes Virtuoso's plans for the first
+def test_bulk_loader_loads_the_same_triples(virtuoso: Virtuoso, embedded) -> None:
+    """The documented bulk path: N-Triples in a DirsAllowed folder, ld_dir + rdf_loader_run."""
+    (virtuoso.load_dir / "histiokg.nt").write_bytes(embedded.dump_ntriples())
+    virtuoso.isql(
+        f"ld_dir('{virtuoso.load_dir}', 'histiokg.nt', '{BULK_GRAPH}'); "
+        "rdf_loader_run(); checkpoint;"
+    )
+    errors = virtuoso.isql(
+        "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;"
+    )
+    assert "0 Rows" in errors, errors
+    bulk = RemoteGraph(virtuoso.sparql, default_graph=BULK_GRAPH)
+    assert bulk.select(COUNT).rows == ((str(len(embedded)),),)
+    assert bulk.select(find_query("cq01").text) == embedded.select(find_query("cq01").text)
