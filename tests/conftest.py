@@ -11,8 +11,15 @@ from pathlib import Path
 os.environ.setdefault("HISTIOKG_BUILD_DIR", tempfile.mkdtemp(prefix="histiokg-test-build-"))
 
 import pytest
+from hypothesis import settings
 
 from kg.graph.build import Built, build_graph
+
+# Property-based tests: a modest number of examples on every run, more with HYPOTHESIS_PROFILE=slow.
+# No example database: nothing is written into the working tree.
+settings.register_profile("default", max_examples=40, deadline=None, database=None)
+settings.register_profile("slow", max_examples=1000, deadline=None, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"

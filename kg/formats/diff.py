@@ -138,7 +138,7 @@ def read_release(folder: Path) -> Release:
     assertions: dict[str, dict[str, str]] = defaultdict(dict)
     sources: dict[str, set[str]] = defaultdict(set)
     try:
-        lines = data.decode("utf-8").splitlines()
+        lines = data.decode("utf-8").split("\n")  # LF only: literals may hold U+2028
     except UnicodeDecodeError as exc:
         raise _problem(nt, f"not UTF-8 ({exc.reason})") from exc
     for number, line in enumerate(lines, start=1):

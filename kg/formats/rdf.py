@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.core.files import write_atomic
 from kg.core.namespaces import PREFIXES
@@ -35,19 +35,49 @@ def jsonld_context() -> dict[str, str]:
 
 
 def jsonld_bytes(graph: KnowledgeGraph) -> bytes:
-    """JSON-LD compacted with the project context, nodes sorted by @id."""
-    raw = graph.rdflib_graph().serialize(
-        format="json-ld", context=jsonld_context(), auto_compact=True
-    )
-    doc = json.loads(raw)
-    nodes = doc.get("@graph", [])
+    """JSON-LD with the project context: IRIs as CURIEs, nodes sorted by @id, values sorted.
+
+    Made from the store's expanded JSON-LD (every triple kept, canonical blank-node labels) and
+    compacted by the prefix map alone, so equal graphs give equal bytes.
+    """
+    nodes = [_compact_node(node) for node in json.loads(graph.serialise("jsonld") or b"[]")]
     nodes.sort(key=lambda n: str(n.get("@id", "")))
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    doc["@graph"] = nodes
+    doc = {"@context": jsonld_context(), "@graph": nodes}
     return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+#: JSON-LD 1.1 expands ``p:x`` only for prefixes whose IRI ends in a gen-delim, so OBO IRIs are
+#: written ``obo:MONDO_0022338``, not ``MONDO:0022338``.
+_JSONLD_PREFIXES = sorted(
+    ((base, prefix) for prefix, base in PREFIXES.items() if base[-1] in ":/?#[]@"),
+    key=lambda item: -len(item[0]),
+)
+
+
+def _compact_iri(value: str) -> str:
+    """An IRI as a compact IRI a JSON-LD 1.1 processor expands back; blank nodes unchanged."""
+    for base, prefix in _JSONLD_PREFIXES:
+        if (
+            value.startswith(base)
+            and len(value) > len(base)
+            and not value[len(base) :].startswith("//")
+        ):
+            return f"{prefix}:{value[len(base) :]}"
+    return value
+
+
+def _compact_node(node: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "@id":
+            out[key] = _compact_iri(value)
+            continue
+        values = [
+            {k: _compact_iri(v) if k in ("@id", "@type") else v for k, v in item.items()}
+            for item in value
+        ]
+        out[_compact_iri(key)] = sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
+    return out
 
 
 def serialise(graph: KnowledgeGraph, fmt: str) -> bytes:

@@ -299,7 +299,8 @@ class KnowledgeGraph:
     def dump_ntriples(self) -> bytes:
         """Every triple as N-Triples (UTF-8), lines sorted: the interchange other engines load."""
         raw = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-        lines = sorted({line for line in raw.decode("utf-8").splitlines() if line.strip()})
+        # split at LF only: a literal may hold NEL or U+2028, which str.splitlines() breaks at
+        lines = sorted({line for line in raw.decode("utf-8").split("\n") if line.strip()})
         return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
     def serialise(self, fmt: str) -> bytes:

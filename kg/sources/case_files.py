@@ -143,7 +143,7 @@ def read_case_document(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(where, line, f"not valid YAML: {exc}", "fix the YAML syntax")]
     problems = [Problem(where, line, reason, fix) for line, reason, fix in loader.key_problems]
     fmt = doc.get("format") if isinstance(doc, dict) else None
-    if fmt not in FORMATS:
+    if not isinstance(fmt, str) or fmt not in FORMATS:
         line = doc.lines.get("format") if isinstance(doc, LineDict) else None
         return doc, [
             *problems,

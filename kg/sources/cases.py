@@ -87,7 +87,12 @@ def load_case(path: Path, index: TermIndex) -> Case:
     doc, problems = read_case_document(path)
     if doc is None or not isinstance(doc, Mapping):
         raise CaseError(problems or [Problem(rel(path), None, "not a case document", "see docs")])
-    case, more = check_case(doc, rel(path), index)
+    try:
+        case, more = check_case(doc, rel(path), index)
+    except SHAPE_ERRORS:
+        if not problems:  # a document the schema accepts must never break the checks
+            raise
+        raise CaseError(problems) from None  # the schema's problems explain the shape
     seen = {(p.line, p.column) for p in problems}
     problems += [p for p in more if (p.line, p.column) not in seen]
     if problems:
