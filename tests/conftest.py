@@ -25,6 +25,27 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 
 
+_LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _offline() -> object:
+    """The suite runs offline: a Python-level connection beyond this machine fails at once."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def local_only(host: object, *args: object, **kwargs: object) -> object:
+        text = host.decode() if isinstance(host, bytes) else host
+        if text not in _LOCAL_HOSTS and not str(text).startswith("127."):
+            raise OSError(f"tests run offline: no connection to {text!r}")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", local_only)
+        yield
+
+
 @pytest.fixture(scope="session")
 def mini() -> Built:
     """The hand-drawn fixture: one disorder, one fusion, two drugs, one case."""

@@ -826,3 +826,23 @@ def test_bad_phenopacket_json_is_a_case_error(text: str) -> None:
     with pytest.raises(CaseError) as info:
         phenopacket_to_case(text, source="in.json")
     assert all(str(p).startswith("in.json") for p in info.value.problems), info.value
+
+
+def test_service_is_refused_on_the_embedded_path_before_any_network_access() -> None:
+    """Library callers (run_query, select, run) get the refusal too, not only the CLI."""
+    from kg.core.errors import QueryError
+    from kg.graph.store import KnowledgeGraph
+
+    graph = KnowledgeGraph.in_memory()
+    for call in (lambda: graph.select(SERVICE), lambda: graph.run(SERVICE, "json")):
+        with pytest.raises(QueryError, match="SERVICE"):
+            call()
+    assert graph.select("SELECT * WHERE { ?s ?p 'SERVICE' }").rows == ()
+
+
+def test_the_suite_runs_offline() -> None:
+    import socket
+
+    with pytest.raises(OSError, match="offline"):
+        socket.getaddrinfo("example.org", 443)
+    assert socket.getaddrinfo("127.0.0.1", 80)
