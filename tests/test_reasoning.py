@@ -1,6 +1,8 @@
 """OWL reasoning with HermiT: defined classes on the fixtures and the real graph.
 
 Every test runs HermiT (Java) or checks a file it reads, so all carry the ``reasoner`` marker.
+Here too the rule path (kg.answers.rules) is shown to give HermiT's class memberships, case by
+case, on every graph HermiT classifies: the fixtures, the shipped graph, a synthetic cohort.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
 from kg.answers.reasoning import REASONING, Inferences, find_clashes, reason, translate
+from kg.answers.rules import classify
 from kg.core import paths
 from kg.core.errors import InconsistentOntologyError
 from kg.core.namespaces import HKG, HKGD, OBO, iri
 from kg.formats.rdf import write_inferred
 from kg.graph.build import Built, build_graph
+from kg.sources.curation import load_curation
+from kg.sources.synthetic import generate_cohort
 from kg.sources.uberon import SLICE_IRI, SLICE_PATH, data_seeds
 
 pytestmark = pytest.mark.reasoner
@@ -174,7 +179,65 @@ def test_uberon_slice_is_closed_under_its_edges() -> None:
     assert (iri("UBERON:0001872"), RDFS.label, Literal("parietal lobe")) in g
 
 
-def test_seed_case_is_cns_multisystem_alk_driven_and_actionable(built: Built) -> None:
-    result = reason(built.graph)
+@pytest.fixture(scope="module")
+def built_inferences(built: Built) -> Inferences:
+    return reason(built.graph)
+
+
+def test_seed_case_is_cns_multisystem_alk_driven_and_actionable(
+    built_inferences: Inferences,
+) -> None:
+    result = built_inferences
     assert {CNS, MULTI, ALK, ACTIONABLE} <= result.memberships["hkgd:seed-alk-h-infant"]
     assert not result.unsatisfiable
+
+
+# ---------------------------------------------------------------- the rule path agrees
+
+#: A seeded synthetic cohort in which each defined class holds for some cases and not others.
+COHORT_CASES, COHORT_SEED = 10, 8
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    cases = tmp_path_factory.mktemp("cohort") / "cases"
+    cases.mkdir()
+    for name, text in generate_cohort(COHORT_CASES, COHORT_SEED, load_curation()).items():
+        (cases / name).write_text(text, encoding="utf-8")
+    return build_graph(paths.CURATED, cases)
+
+
+def assert_same_memberships(hermit: Inferences, rules: Inferences) -> None:
+    differ = {
+        case: (sorted(hermit.memberships.get(case, ())), sorted(rules.memberships.get(case, ())))
+        for case in set(hermit.memberships) | set(rules.memberships)
+        if hermit.memberships.get(case) != rules.memberships.get(case)
+    }
+    assert not differ, f"case: (HermiT, rules) where they differ: {differ}"
+
+
+def test_rules_agree_with_hermit_on_the_fixtures(
+    mini: Built,
+    mini_inferences: Inferences,
+    sites_built: Built,
+    sites_inferences: Inferences,
+) -> None:
+    assert_same_memberships(mini_inferences, classify(mini.graph))
+    assert_same_memberships(sites_inferences, classify(sites_built.graph))
+
+
+def test_rules_agree_with_hermit_on_the_shipped_graph(
+    built: Built, built_inferences: Inferences
+) -> None:
+    assert len(built_inferences.memberships) == len(built.cases)
+    assert_same_memberships(built_inferences, classify(built.graph))
+
+
+def test_rules_agree_with_hermit_on_a_synthetic_cohort(cohort: Built) -> None:
+    hermit = reason(cohort.graph)
+    assert len(hermit.memberships) == COHORT_CASES
+    # every defined class holds for some cases and not for all, so agreement says something
+    for cls in (CNS, MULTI, ALK, ACTIONABLE):
+        holders = [c for c, classes in hermit.memberships.items() if cls in classes]
+        assert 0 < len(holders) < COHORT_CASES, f"{cls}: {len(holders)} of {COHORT_CASES}"
+    assert_same_memberships(hermit, classify(cohort.graph))

@@ -32,6 +32,11 @@ as it is:
 Literals whose datatype is outside OWL 2's (``xsd:date``, ...) are ignored by HermiT rather than
 rejected.
 
+Past about a hundred cases HermiT's time and memory grow with the whole graph
+(``benchmarks/reasoning/results.md``); :mod:`kg.answers.rules` classifies cases with SPARQL rules on
+the store instead and gives the same memberships (the tests compare the two case by case), but
+only this module checks consistency.
+
 HermiT's inconsistency carries no explanation;
 :class:`~kg.core.errors.InconsistentOntologyError` names the individuals that clash in the
 asserted triples (a functional property with two values known to
