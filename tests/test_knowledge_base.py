@@ -1,6 +1,7 @@
 """The domain knowledge base holds the counts the issue asks for, and every fact is cited."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -482,3 +483,64 @@ def test_changes_since_2024_are_cited_and_dated(built) -> None:
     assert len(trials) >= 2
     assert ("MONDO:0015541", "HP:0012178") in {(r["subject"], r["object"]) for r in rows}
     assert run_query("cq62-changes-2024-2026", built.graph, from_year="2026").rows
+
+
+# ---------------------------------------------------------------- issue 14: coverage inventory
+
+COVERAGE = Path(__file__).parent.parent / "docs" / "coverage.md"
+
+
+def page_table(name: str) -> list[list[str]]:
+    """The rows of the markdown table between <!-- name:start --> and <!-- name:end -->."""
+    text = COVERAGE.read_text(encoding="utf-8")
+    body = text.split(f"<!-- {name}:start -->", 1)[1].split(f"<!-- {name}:end -->", 1)[0]
+    lines = [ln.strip() for ln in body.strip().splitlines()]
+    return [[c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:]]
+
+
+@pytest.mark.parametrize(
+    ("table", "query", "columns"),
+    [
+        ("inventory", "cq63-coverage-inventory", ["category", "nodes", "statements", "sources"]),
+        (
+            "disorders",
+            "cq64-coverage-by-disorder",
+            [
+                "disorder",
+                "disorder_label",
+                "markers",
+                "drivers",
+                "sites",
+                "drugs",
+                "associations",
+                "statements",
+                "sources",
+            ],
+        ),
+    ],
+)
+def test_coverage_page_matches_the_graph(built, table: str, query: str, columns) -> None:
+    from kg.graph.queries import run_query
+
+    result = run_query(query, built.graph)
+    idx = [result.columns.index(c) for c in columns]
+    graph_rows = [[str(row[i]) for i in idx] for row in result.rows]
+    assert page_table(table) == graph_rows, "regenerate docs/coverage.md"
+
+
+def test_coverage_page_claim_counts_match_the_graph(built) -> None:
+    counts = dict(
+        select(
+            built,
+            """
+            SELECT ?c (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a hkg:row_id ?id ; hkg:claim_id ?c .
+              { ?a a hkg:Assertion } UNION { ?a a hkg:AuthorClaim } } GROUP BY ?c ORDER BY ?c
+            """,
+        )
+    )
+    sheet = re.compile(r"^[A-Z]\d")
+    page = {claim: (n, why) for claim, n, why in page_table("claims")}
+    assert {c for c in counts if sheet.match(c)} <= set(page)
+    for claim, (n, why) in page.items():
+        assert int(n) == int(counts.get(claim, 0)), claim
+        assert (int(n) == 0) == bool(why), f"{claim}: a reason exactly when nothing is curated"
