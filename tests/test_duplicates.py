@@ -62,3 +62,13 @@ def test_a_link_to_an_unknown_case_is_refused(tmp_path: Path) -> None:
     data = data_with_copy(tmp_path, "\nsame_patient_as: [no-such-case]")
     with pytest.raises(CaseError, match="unknown case 'no-such-case'"):
         build_graph(data / "curated", data / "cases")
+
+
+def test_generated_synthetic_cases_are_nobody_s_duplicate(tmp_path: Path) -> None:
+    """Benchmark cohorts (histiokg synth) may hold look-alikes by chance; they describe nobody."""
+    data = data_with_copy(tmp_path, key="synthetic-1-2")
+    first = data / "cases" / "mini-case.yaml"
+    text = first.read_text(encoding="utf-8").replace("histiokg-case/1", "histiokg-case/2", 1)
+    first.write_text(text.replace("key: mini-report", "key: synthetic-1-1", 1), encoding="utf-8")
+    built = build_graph(data / "curated", data / "cases")
+    assert len(built.cases) == 2
