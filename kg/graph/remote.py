@@ -273,6 +273,37 @@ def push_ntriples(
             method="PUT" if sent == 0 else "POST",
             headers={"Content-Type": "application/n-triples", "User-Agent": "histiokg"},
         )
+        if credentials is not None:
+            _authorise(request, credentials, timeout)
         _send(request, timeout, credentials)
         sent += 1
     return sent
+
+
+def _authorise(request: urllib.request.Request, credentials: Credentials, timeout: float) -> None:
+    """Answer the server's HTTP Digest challenge before a large body is sent.
+
+    A server that asks for authentication answers 401 as soon as it has read the headers and may
+    close the connection while a big body is still being sent (a broken pipe). So a body-less
+    request fetches the challenge first, and the real request carries its Authorization header.
+    """
+    probe = urllib.request.Request(
+        request.full_url, method="HEAD", headers={"User-Agent": "histiokg"}
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        opener.open(probe, timeout=timeout).close()
+        return  # no authentication asked for
+    except urllib.error.HTTPError as exc:
+        challenge = exc.headers.get("WWW-Authenticate", "")
+    except (urllib.error.URLError, OSError):
+        return  # the real request reports the problem
+    if not challenge.lower().startswith("digest "):
+        return
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, request.full_url, credentials.user, credentials.password)
+    handler = urllib.request.HTTPDigestAuthHandler(passwords)
+    fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[7:]))
+    authorization = handler.get_authorization(request, fields)
+    if authorization:
+        request.add_unredirected_header("Authorization", f"Digest {authorization}")
