@@ -5,7 +5,6 @@ import itertools
 import pytest
 
 from kg.answers.diagnose import rank_disorders
-from kg.answers.profiles import load_profiles
 from kg.answers.findings import (
     Finding,
     FindingParseError,
@@ -13,6 +12,7 @@ from kg.answers.findings import (
     parse_age,
     parse_findings,
 )
+from kg.answers.profiles import load_profiles
 from kg.core.paths import CASES_DIR
 from kg.sources.cases import load_case
 from kg.sources.terms import UnknownTermError
