@@ -236,14 +236,6 @@ def check_qualifier(key: str, value: str) -> str | None:
         return f"association_kind must be one of {', '.join(ASSOCIATION_KINDS)}"
     if kind == "curie":
         return check_curie(value)
-    if kind == "age_unit" and value not in AGE_UNITS:
-        return f"age_unit must be one of {', '.join(AGE_UNITS)}"
-    if kind == "direction" and value not in DIRECTIONS:
-        return f"direction must be one of {', '.join(DIRECTIONS)}"
-    if kind == "association_kind" and value not in ASSOCIATION_KINDS:
-        return f"association_kind must be one of {', '.join(ASSOCIATION_KINDS)}"
-    if kind == "curie":
-        return check_curie(value)
     if kind == "source":
         return check_source(value)
     return None
