@@ -136,9 +136,9 @@ def test_clicking_an_edge_shows_its_provenance(page, seed) -> None:
     page.evaluate(
         """id => { const cy = window.hkgView.cy; cy.elements().unselect();
                    const edge = cy.getElementById(id), ends = edge.connectedNodes();
-                   // other edges may cross this one at its midpoint in some layouts: hide them,
-                   // so the real mouse click below can only land on this edge
-                   cy.elements().not(edge.union(ends)).style('display', 'none');
+                   // other edges may cross this one at its midpoint in some layouts: make them
+                   // ignore the pointer, so the real mouse click below can only land on this edge
+                   cy.elements().not(edge.union(ends)).style('events', 'no');
                    cy.fit(ends, 160); }""",
         DRIVER_EDGE,
     )
@@ -155,7 +155,7 @@ def test_clicking_an_edge_shows_its_provenance(page, seed) -> None:
     assert prov.evidence in panel and prov.confidence in panel
     assert "Report sentence" in panel and prov.sentences[0].text in panel
     assert page.evaluate(f"window.hkgView.cy.getElementById('{DRIVER_EDGE}').selected()")
-    page.evaluate("() => window.hkgView.cy.elements().style('display', 'element')")
+    page.evaluate("() => window.hkgView.cy.elements().style('events', 'yes')")
 
 
 def test_the_screenshot_shows_the_drawing(page) -> None:
