@@ -301,7 +301,10 @@ class Bench:
             stats = level / f"{what.replace(' ', '_')}.pstats"
             args = [level / a if str(a).startswith("graph.") else a for a in args]
             argv = [self.python, "-m", "cProfile", "-o", stats, "-m", "kg", *args]
-            self.run(f"profile {what}", argv, level, ok=(0, 1), stdout=level / "profile.out")
+            run = self.run(f"profile {what}", argv, level, ok=(0, 1), stdout=level / "profile.out")
+            if run.killed or not stats.is_file():
+                self.notes.append(f"profile of {title} cut short ({run.killed or 'no output'})")
+                continue
             shown = "python -m cProfile -m kg " + " ".join(
                 Path(a).name if isinstance(a, Path) else a for a in args
             )
@@ -324,8 +327,11 @@ class Bench:
             level = self.tmp / f"level-{lv.synthetic}"
             argv = [self.python, HERE / "query_timing.py", level / "build" / "store"]
             argv += ["--runs", "20", "--profile-out", level / "qprof", "--only", *names]
-            self.run("profile queries", argv, level)
+            run = self.run("profile queries", argv, level)
             for q in names:
+                if run.killed or not (level / "qprof" / f"{q}.pstats").is_file():
+                    self.notes.append(f"profile of {q} cut short ({run.killed or 'no output'})")
+                    continue
                 title = f"{q} select at {level_name(lv)} (20 runs)"
                 stats = level / "qprof" / f"{q}.pstats"
                 out.append(
@@ -511,6 +517,8 @@ def main(argv: Sequence[str]) -> int:
             )
         levels = sorted(reused + [bench.level(n) for n in synthetic], key=lambda lv: lv.cases)
         verdicts = evaluate(levels)
+        # the numbers are written first, so a profile that goes wrong cannot lose them
+        write_results(args.out, args.name, facts, levels, old_profiles)
         profiles = [] if args.no_profile else bench.profiles(levels, verdicts)
         fresh = {p.title for p in profiles}
         profiles += [p for p in old_profiles if p.title not in fresh]
