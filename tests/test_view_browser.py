@@ -49,7 +49,8 @@ def seed(built) -> Neighbourhood:
 
 
 @pytest.fixture(scope="module")
-def page(seed: Neighbourhood, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def browser(seed: Neighbourhood, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One headless Chromium for the module, and the page's file."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         _missing("Chromium is not installed")
@@ -69,27 +70,37 @@ def page(seed: Neighbourhood, tmp_path_factory: pytest.TempPathFactory) -> Itera
             viewport=VIEWPORT,
         )
         try:
-            tab = context.new_page()
-            tab.problems = []
-            tab.requests = []
-
-            def refuse_others(route: Any) -> None:
-                url = route.request.url
-                if url == html_file.as_uri():
-                    route.continue_()
-                else:
-                    tab.requests.append(url)
-                    route.abort()
-
-            tab.route("**/*", refuse_others)
-            tab.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
-            tab.on("pageerror", lambda e: tab.problems.append(str(e)))
-            tab.goto(html_file.as_uri())
-            tab.wait_for_function("window.hkgView && window.hkgView.ready === true", timeout=20_000)
-            tab.screenshot_dir = folder
-            yield tab
+            yield context, html_file
         finally:
             context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A new tab on the page for each test: no test sees another's selection, zoom or styles."""
+    context, html_file = browser
+    tab = context.new_page()
+    tab.problems = []
+    tab.requests = []
+
+    def refuse_others(route: Any) -> None:
+        url = route.request.url
+        if url == html_file.as_uri():
+            route.continue_()
+        else:
+            tab.requests.append(url)
+            route.abort()
+
+    tab.route("**/*", refuse_others)
+    tab.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
+    tab.on("pageerror", lambda e: tab.problems.append(str(e)))
+    try:
+        tab.goto(html_file.as_uri())
+        tab.wait_for_function("window.hkgView && window.hkgView.ready === true", timeout=20_000)
+        tab.screenshot_dir = html_file.parent
+        yield tab
+    finally:
+        tab.close()
 
 
 def test_the_page_draws_every_node_without_errors_or_requests(page, seed) -> None:
@@ -155,7 +166,6 @@ def test_clicking_an_edge_shows_its_provenance(page, seed) -> None:
     assert prov.evidence in panel and prov.confidence in panel
     assert "Report sentence" in panel and prov.sentences[0].text in panel
     assert page.evaluate(f"window.hkgView.cy.getElementById('{DRIVER_EDGE}').selected()")
-    page.evaluate("() => window.hkgView.cy.elements().style('events', 'yes')")
 
 
 def test_the_screenshot_shows_the_drawing(page) -> None:

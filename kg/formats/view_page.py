@@ -204,6 +204,9 @@ APP = """
   var cy = cytoscape({
     container: graphBox,
     elements: elements,
+    // bounded zoom: past a few times the label size the canvas textures grow without limit
+    minZoom: 0.05,
+    maxZoom: 4,
     style: [
       { selector: "node", style: {
         "background-color": "data(colour)", "border-width": 1, "border-color": "#444",
