@@ -8,7 +8,8 @@ import pytest
 
 from kg.core.errors import CaseError
 from kg.graph.case_triples import case_to_triples
-from kg.graph.store import KnowledgeGraph, TripleSink
+from kg.graph.ntriples import TripleSink
+from kg.graph.store import KnowledgeGraph
 from kg.sources.case_files import migrate_text
 from kg.sources.cases import load_case
 

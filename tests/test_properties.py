@@ -25,7 +25,8 @@ from kg.core.errors import CaseError, CurationError, KGError, Problem, QueryErro
 from kg.core.namespaces import PREFIXES, UnknownPrefixError, contract, expand
 from kg.formats.rdf import serialise
 from kg.graph.case_triples import case_to_triples
-from kg.graph.store import KnowledgeGraph, TripleSink
+from kg.graph.ntriples import TripleSink
+from kg.graph.store import KnowledgeGraph
 from kg.sources.cases import load_case
 from kg.sources.curation import load_curation
 from kg.sources.query_files import bind, sparql_term

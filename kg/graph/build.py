@@ -12,7 +12,8 @@ from pathlib import Path
 from kg.core import paths
 from kg.core.errors import CurationError, Problem
 from kg.graph.case_triples import case_to_triples, patients_to_triples
-from kg.graph.store import KnowledgeGraph, TripleSink, graph_ntriples
+from kg.graph.ntriples import TripleSink, graph_ntriples
+from kg.graph.store import KnowledgeGraph
 from kg.graph.triples import curation_to_triples, publication_to_triples, term_to_triples
 from kg.sources.case_model import Case
 from kg.sources.cases import Progress, load_cases

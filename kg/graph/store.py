@@ -14,11 +14,13 @@ read-only.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
 import shutil
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,20 +28,22 @@ from types import SimpleNamespace
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from kg.core.errors import KGError, Problem, QueryError
 from kg.core.files import swap_in
 from kg.core.namespaces import PREFIXES, contract
+from kg.graph.ntriples import graph_ntriples
 from kg.sources.query_files import bind, concat_columns, refuse_service, sorted_concat
 
 Cell = str
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: The folder inside a store directory that holds the Oxigraph database.
 DATABASE = "oxigraph"
 MANIFEST = "manifest.json"
+#: Beside the database: its triples as sorted N-Triples (gzip), written once by the build, so
+#: exports do not decode every term from the database again.
+SNAPSHOT = "graph.nt.gz"
 _FORMATS = {
     "nt": ox.RdfFormat.N_TRIPLES,
     "ttl": ox.RdfFormat.TURTLE,
@@ -86,60 +90,6 @@ def cell(value: object) -> Cell:
     return str(value)
 
 
-# ---------------------------------------------------------------- N-Triples from rdflib terms
-
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
-
-
-def _nt_term(node: Node) -> str:
-    if isinstance(node, URIRef):
-        return f"<{node}>"
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    if isinstance(node, Literal):
-        text = '"' + "".join(_ESCAPES.get(ch, ch) for ch in str(node)) + '"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype is not None and str(node.datatype) != XSD_STRING:
-            return f"{text}^^<{node.datatype}>"
-        return text
-    raise TypeError(f"cannot write {node!r} as N-Triples")
-
-
-class TripleSink:
-    """Collects triples (rdflib terms) as N-Triples lines, for one bulk load into the store.
-
-    The graph builders call ``add((s, p, o))`` exactly as on an rdflib Graph, without the memory
-    an rdflib Graph needs per triple.
-    """
-
-    def __init__(self) -> None:
-        self._lines: list[str] = []
-        self.has_blank_nodes = False
-
-    def add(self, triple: tuple[Node, Node, Node]) -> None:
-        """Add one triple."""
-        s, p, o = triple
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            self.has_blank_nodes = True
-        self._lines.append(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n")
-
-    def __len__(self) -> int:
-        return len(self._lines)
-
-    def data(self) -> bytes:
-        """The collected triples as N-Triples bytes."""
-        return "".join(self._lines).encode("utf-8")
-
-
-def graph_ntriples(g: Graph) -> bytes:
-    """An rdflib graph as N-Triples bytes, blank-node labels kept."""
-    sink = TripleSink()
-    for triple in g:
-        sink.add(triple)
-    return sink.data()
-
-
 def _load(store: ox.Store, data: bytes, canonical: bool) -> None:
     """Load N-Triples; ``canonical`` relabels its blank nodes by RDFC-1.0 first.
 
@@ -166,8 +116,9 @@ def _load(store: ox.Store, data: bytes, canonical: bool) -> None:
 class KnowledgeGraph:
     """A built graph in an Oxigraph store (read-only when opened from disk)."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, snapshot: Path | None = None) -> None:
         self._store = store
+        self._snapshot = snapshot
         self._rdflib: Graph | None = None
         self._labels: dict[str, str] | None = None
 
@@ -192,7 +143,8 @@ class KnowledgeGraph:
         if not database.is_dir():
             raise StoreError(f"no built store at {path}; run 'histiokg build'")
         try:
-            return cls(ox.Store.read_only(str(database)))
+            snapshot = path / SNAPSHOT
+            return cls(ox.Store.read_only(str(database)), snapshot if snapshot.is_file() else None)
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
 
@@ -265,9 +217,13 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------ triples and labels
 
-    def triples(self) -> Iterator[tuple[str, str, str, bool]]:
-        """Yield (subject, predicate, object, object_is_iri) as full IRI strings / literal text."""
-        for q in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+    def triples(self, predicate: str | None = None) -> Iterator[tuple[str, str, str, bool]]:
+        """Yield (subject, predicate, object, object_is_iri) as full IRI strings / literal text.
+
+        ``predicate`` (a full IRI) keeps only that predicate's triples, read from its index.
+        """
+        p = ox.NamedNode(predicate) if predicate is not None else None
+        for q in self._store.quads_for_pattern(None, p, None, ox.DefaultGraph()):
             if isinstance(q.subject, ox.NamedNode):
                 o = q.object
                 if not isinstance(o, ox.Triple):
@@ -292,16 +248,35 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------ serialisations
 
-    def _sorted_triples(self) -> list[Any]:
-        quads = self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-        return sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=str)
+    def _sorted_lines(self) -> list[bytes]:
+        """Every triple as an N-Triples line (bytes, no LF), sorted, duplicates dropped.
+
+        Sorted as UTF-8 bytes, which is code-point order: the same order as sorting the text.
+        """
+        if self._snapshot is not None:
+            try:
+                return [
+                    line
+                    for line in gzip.decompress(self._snapshot.read_bytes()).split(b"\n")
+                    if line
+                ]
+            except (OSError, EOFError, zlib.error) as exc:
+                raise StoreError(
+                    f"cannot read {self._snapshot}: {exc}; run 'histiokg build'"
+                ) from exc
+        return _sorted_dump(self._store)
+
+    def _sorted_triples(self) -> Iterator[Any]:
+        """Every triple (a default-graph quad) in N-Triples line order, parsed by the store."""
+        lines = self._sorted_lines()
+        if not lines:
+            return iter(())
+        return iter(ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES))
 
     def dump_ntriples(self) -> bytes:
         """Every triple as N-Triples (UTF-8), lines sorted: the interchange other engines load."""
-        raw = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-        # split at LF only: a literal may hold NEL or U+2028, which str.splitlines() breaks at
-        lines = sorted({line for line in raw.decode("utf-8").split("\n") if line.strip()})
-        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        lines = self._sorted_lines()
+        return b"\n".join(lines) + b"\n" if lines else b""
 
     def serialise(self, fmt: str) -> bytes:
         """Turtle, N-Triples or JSON-LD of every triple, in sorted order: equal graphs, equal bytes.
@@ -328,6 +303,12 @@ class KnowledgeGraph:
             g.parse(data=nt, format="nt", bnode_context=keep)
             self._rdflib = g
         return self._rdflib
+
+
+def _sorted_dump(store: ox.Store) -> list[bytes]:
+    raw = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    # split at LF only: a literal may hold NEL or U+2028, which str.splitlines() breaks at
+    return sorted({line for line in raw.split(b"\n") if line.strip()})
 
 
 def _prefixes(fmt: str) -> dict[str, str] | None:
@@ -373,7 +354,12 @@ def write_store(
             _load(store, chunk, canonical=False)
         store.flush()
         count = len(store)
+        lines = _sorted_dump(store)
         del store
+        snapshot = gzip.compress(b"\n".join(lines) + b"\n" if lines else b"", 1, mtime=0)
+        del lines
+        with open(staging / SNAPSHOT, "wb") as out:
+            out.write(snapshot)
         doc = json.dumps({**manifest, "triples": count}, indent=1, sort_keys=True) + "\n"
         (staging / MANIFEST).write_text(doc, encoding="utf-8")
         swap_in(staging, path)
