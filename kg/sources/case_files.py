@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 import yaml
 
 from kg.core import paths
@@ -78,6 +79,25 @@ LineLoader.add_constructor(
 #: The case formats the reader knows, newest last, and the schema file of each.
 FORMATS = {"histiokg-case/1": paths.CASE_SCHEMA, "histiokg-case/2": paths.CASE_SCHEMA_V2}
 CURRENT_FORMAT = "histiokg-case/2"
+
+
+@cache
+def _fast_validator(fmt: str) -> Any:
+    """The same schema compiled by jsonschema-rs (Rust): a yes/no answer, ~20x faster."""
+    return jsonschema_rs.validator_for(case_schema(fmt), validate_formats=False, offline=True)
+
+
+def schema_valid(fmt: str, doc: Any) -> bool:
+    """True when ``doc`` certainly passes the schema; False means: ask jsonschema for the errors.
+
+    Most case files are valid, so the Rust validator answers first; the Python validator, which
+    names every error and where it is, runs only when that answer is no (or the document holds
+    a value the Rust side cannot read, such as a YAML date).
+    """
+    try:
+        return bool(_fast_validator(fmt).is_valid(doc))
+    except (ValueError, TypeError):
+        return False
 
 
 @cache
@@ -155,8 +175,8 @@ def read_case_document(path: Path) -> tuple[Any, list[Problem]]:
                 "format",
             ),
         ]
-    validator = schema_validator(fmt)
-    for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.path))):
+    errors = [] if schema_valid(fmt, doc) else list(schema_validator(fmt).iter_errors(doc))
+    for error in sorted(errors, key=lambda e: list(map(str, e.path))):
         field_path = "/".join(str(p) for p in error.path) or "(top)"
         line = line_of(doc, list(error.path))
         if error.validator == "additionalProperties" and isinstance(error.instance, LineDict):
