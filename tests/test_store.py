@@ -53,6 +53,29 @@ def test_a_changed_source_is_named_and_rebuilt(tmp_path: Path, mini_data: Path) 
     assert told == [], "an unchanged store is opened, not rebuilt"
 
 
+def test_opening_reads_only_the_sources_whose_stat_changed(
+    tmp_path: Path, mini_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    curated, cases = mini_data / "curated", mini_data / "cases"
+    build_store(store, curated, cases)
+    case = next(cases.glob("*.yaml"))
+    case.write_text(case.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    files = source_files(curated, cases)
+    assert changed_sources(store, fingerprint(files, read_manifest(store))) == [paths.rel(case)]
+    assert read == [case.name], "only the edited file is hashed again"
+    # a file touched but not changed is hashed again and found unchanged
+    built = build_store(store, curated, cases)
+    table = next(curated.glob("*/*.tsv"))
+    table.touch()
+    read.clear()
+    assert changed_sources(store, fingerprint(files, read_manifest(store))) == []
+    assert read == [table.name] and len(built.graph) > 0
+
+
 def test_no_store_is_reported(tmp_path: Path) -> None:
     assert changed_sources(tmp_path / "none", {}) == ["(no store)"]
     with pytest.raises(StoreError, match="histiokg build"):

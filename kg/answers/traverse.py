@@ -227,10 +227,18 @@ def neighbours(
 
 
 def _hierarchy(graph: KnowledgeGraph) -> nx.DiGraph:
-    g = to_networkx(graph)
+    """The rdfs:subClassOf edges (read from the predicate's index, whatever the graph's size),
+    over every labelled node, so a node is found by its label as in the full projection."""
     h = nx.DiGraph()
-    h.add_nodes_from(g.nodes(data=True))
-    h.add_edges_from((s, o) for s, o, key in g.edges(keys=True) if key == "rdfs:subClassOf")
+    for iri, label in graph.labels().items():
+        h.add_node(contract(iri), label=label)
+    for s, _, o, o_is_iri in graph.triples(expand("rdfs:subClassOf")):
+        if o_is_iri:
+            sc, oc = contract(s), contract(o)
+            for node in (sc, oc):
+                if node not in h:
+                    h.add_node(node, label=node)
+            h.add_edge(sc, oc)
     return h
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg import __version__
 from kg.core import paths
@@ -44,14 +44,40 @@ def _name(path: Path) -> str:
     return paths.rel(path)
 
 
-def fingerprint(files: list[Path]) -> dict[str, str]:
-    """SHA-256 of each file, keyed by its path relative to the project (missing files: '')."""
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def file_stats(files: list[Path]) -> dict[str, list[int]]:
+    """Size and modification time (ns) of each file that exists, keyed like :func:`fingerprint`."""
+    out = {_name(path): _stat(path) for path in files}
+    return {name: st for name, st in sorted(out.items()) if st is not None}
+
+
+def fingerprint(files: list[Path], known: dict[str, Any] | None = None) -> dict[str, str]:
+    """SHA-256 of each file, keyed by its path relative to the project (missing files: '').
+
+    ``known`` is a store manifest: a file whose size and modification time are those recorded
+    there keeps its recorded hash without being read again (as make trusts a timestamp), so
+    opening a store does not read every case file of a large registry.
+    """
+    hashes: dict[str, str] = (known or {}).get("sources", {})
+    stats: dict[str, list[int]] = (known or {}).get("stats", {})
     out: dict[str, str] = {}
     for path in files:
+        name = _name(path)
+        st = _stat(path)
+        if st is not None and stats.get(name) == st and name in hashes:
+            out[name] = hashes[name]
+            continue
         try:
-            out[_name(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+            out[name] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
-            out[_name(path)] = ""
+            out[name] = ""
     return dict(sorted(out.items()))
 
 
@@ -83,7 +109,8 @@ def open_store(
 
     ``on_rebuild`` is told the changed sources before a rebuild (the CLI says so on stderr).
     """
-    changed = changed_sources(store, fingerprint(source_files(curated, cases_dir, ontology)))
+    files = source_files(curated, cases_dir, ontology)
+    changed = changed_sources(store, fingerprint(files, read_manifest(store)))
     if not changed:
         return KnowledgeGraph.open(store)
     if on_rebuild is not None:
@@ -101,12 +128,16 @@ def build_store(
     """Read every source and write the persistent store at ``store`` (atomically)."""
     from kg.graph.build import Built, compose  # the readers load only when a build is due
 
-    sources = fingerprint(source_files(curated, cases_dir, ontology))
+    files = source_files(curated, cases_dir, ontology)
+    # stats first: a file edited while the build reads it then looks changed at the next open
+    stats = file_stats(files)
+    sources = fingerprint(files)
     c = compose(curated, cases_dir, ontology, progress)
     manifest = {
         "name": "histiokg",
         "version": __version__,
         "sources": sources,
+        "stats": stats,
         "cases": len(c.cases),
         "curated_statements": len(c.curation.statements),
         "terms": len(c.curation.terms),

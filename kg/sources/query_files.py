@@ -12,6 +12,7 @@ Each file in queries/cq and queries/qc stays valid SPARQL: its metadata are comm
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,11 +87,21 @@ def parse_query_file(path: Path) -> QueryFile:
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed(path: Path, size: int, mtime_ns: int) -> QueryFile:
+    return parse_query_file(path)
+
+
 def load_queries(root: Path = paths.QUERIES_DIR) -> dict[str, QueryFile]:
-    """Every query file under ``root`` (cq/ and qc/), by stem."""
+    """Every query file under ``root`` (cq/ and qc/), by stem.
+
+    A file is parsed again only when its size or modification time changed: ``diagnose`` and
+    ``options`` look up several queries per call.
+    """
     out: dict[str, QueryFile] = {}
     for path in sorted(root.glob("*/*.rq")):
-        q = parse_query_file(path)
+        st = path.stat()
+        q = _parsed(path, st.st_size, st.st_mtime_ns)
         out[q.name] = q
     return out
 
