@@ -87,7 +87,7 @@ def compose(
         )
     for source in sorted(cited - case_keys):
         publication_to_triples(sink, source, curation.publications.get(source))
-    return Composed(tbox, [sink.data()], curation, cases, index, len(sink))
+    return Composed(tbox, sink.chunks(), curation, cases, index, len(sink))
 
 
 def build_graph(

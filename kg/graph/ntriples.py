@@ -43,8 +43,13 @@ class TripleSink:
     an rdflib Graph needs per triple.
     """
 
+    #: Lines kept as text before they are encoded into one chunk of bytes.
+    CHUNK_LINES = 100_000
+
     def __init__(self) -> None:
         self._lines: list[str] = []
+        self._chunks: list[bytes] = []
+        self._count = 0
         self.has_blank_nodes = False
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
@@ -53,13 +58,29 @@ class TripleSink:
         if isinstance(s, BNode) or isinstance(o, BNode):
             self.has_blank_nodes = True
         self._lines.append(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n")
+        self._count += 1
+        # a blank node must not be split across two loads (each load names its own)
+        if len(self._lines) >= self.CHUNK_LINES and not self.has_blank_nodes:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._lines:
+            self._chunks.append("".join(self._lines).encode("utf-8"))
+            self._lines = []
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return self._count
+
+    def chunks(self) -> list[bytes]:
+        """The collected triples as N-Triples, in chunks of whole lines (one bulk load each)."""
+        self._flush()
+        if self.has_blank_nodes and len(self._chunks) > 1:
+            self._chunks = [b"".join(self._chunks)]
+        return list(self._chunks)
 
     def data(self) -> bytes:
         """The collected triples as N-Triples bytes."""
-        return "".join(self._lines).encode("utf-8")
+        return b"".join(self.chunks())
 
 
 def graph_ntriples(g: Graph) -> bytes:

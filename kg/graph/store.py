@@ -307,8 +307,12 @@ class KnowledgeGraph:
 
 def _sorted_dump(store: ox.Store) -> list[bytes]:
     raw = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-    # split at LF only: a literal may hold NEL or U+2028, which str.splitlines() breaks at
-    return sorted({line for line in raw.split(b"\n") if line.strip()})
+    # split at LF only: a literal may hold NEL or U+2028, which str.splitlines() breaks at;
+    # a store holds each triple once, so sorting is all that is left (in place: one list)
+    lines = raw.split(b"\n")
+    del raw
+    lines.sort()
+    return [line for line in lines if line.strip()]
 
 
 def _prefixes(fmt: str) -> dict[str, str] | None:
