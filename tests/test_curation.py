@@ -109,3 +109,17 @@ def test_project_term_needs_a_gap_note(tmp_path: Path) -> None:
     ]
     found = problems_of(write_tree(tmp_path, terms, [stmt()]))
     assert any("project term without a note" in p for p in found)
+
+
+def test_the_curators_guide_names_every_category_predicate_and_qualifier() -> None:
+    """kg/data/README.md is the curator's reference: what the code accepts, it documents."""
+    from kg.core import paths
+    from kg.sources.vocabulary import CATEGORY_PROPERTIES, PREDICATES, QUALIFIERS
+
+    guide = (paths.PACKAGE / "data" / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip() for line in guide.splitlines() if line.startswith("| ")}
+    cells = " ".join(rows)
+    missing = [f"`{c}`" for c in CATEGORY_PROPERTIES if f"`{c}`" not in rows]
+    missing += [f"`{p}`" for p in PREDICATES if f"`{p}`" not in rows]
+    missing += [f"`{q}`" for q in QUALIFIERS if f"`{q}`" not in cells]
+    assert missing == [], f"kg/data/README.md does not document {', '.join(missing)}"
