@@ -17,6 +17,17 @@ def test_seed_case_gets_alk_inhibitors_not_approved_with_case_series(built) -> N
     assert any("FDA" in a for a in crizotinib.approvals)
 
 
+def test_class_level_results_are_shown_beside_each_drug_of_the_class(built) -> None:
+    """Kemps 2022 pooled 11/11 over the ALK inhibitors: shown for each, never as its own count."""
+    options = {o.label: o for o in case_options(built.graph, "hkgd:seed-alk-h-infant")}
+    for name in ("crizotinib", "alectinib", "brigatinib", "lorlatinib"):
+        assert "ALK inhibitor: case-series 11/11" in options[name].class_evidence, name
+        assert "DOI:10.1182/blood.2021013338" in options[name].class_evidence_sources, name
+    # a drug with only class-level results has no evidence level of its own
+    assert options["brigatinib"].evidence_level == ""
+    assert options["brigatinib"].class_evidence
+
+
 def test_options_are_ordered_by_evidence(built) -> None:
     options = case_options(built.graph, "hkgd:seed-alk-h-infant")
     strengths = [o.strength for o in options]

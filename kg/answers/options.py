@@ -40,6 +40,9 @@ class DrugOption:
     cns_sources: tuple[str, ...]
     #: how the drug reaches the driver: "direct" or "downstream of <gene>"
     route: str = "direct"
+    #: results a source reports for a class of the drug, pooled over its drugs (not the drug's own)
+    class_evidence: tuple[str, ...] = ()
+    class_evidence_sources: tuple[str, ...] = ()
 
     @property
     def strength(self) -> int:
@@ -57,7 +60,9 @@ def _options_for_target(
 ) -> list[DrugOption]:
     out = []
     table = run_query("drug-options", graph, alteration=target, disorder=disorder)
-    for drug, tgt, classes, approvals, level, level_sources, cns, cns_sources in table.rows:
+    for row in table.rows:
+        drug, tgt, classes, approvals, level, level_sources, cns, cns_sources = row[:8]
+        class_evidence, class_sources = row[8:10]
         apps = _split(approvals, " | ")
         out.append(
             DrugOption(
@@ -73,6 +78,8 @@ def _options_for_target(
                 cns=_split(cns),
                 cns_sources=_split(cns_sources),
                 route=route,
+                class_evidence=_split(class_evidence),
+                class_evidence_sources=_split(class_sources),
             )
         )
     return out
