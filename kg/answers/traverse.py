@@ -227,8 +227,10 @@ def neighbours(
 
 
 def _hierarchy(graph: KnowledgeGraph) -> nx.DiGraph:
-    """The rdfs:subClassOf edges (read from the predicate's index, whatever the graph's size),
-    over every labelled node, so a node is found by its label as in the full projection."""
+    """The rdfs:subClassOf edges over every labelled node (found by label as in the projection).
+
+    Only the predicate's index is read, so the cost does not grow with the cases.
+    """
     h = nx.DiGraph()
     for iri, label in graph.labels().items():
         h.add_node(contract(iri), label=label)

@@ -362,7 +362,7 @@ def write_store(
         del store
         snapshot = gzip.compress(b"\n".join(lines) + b"\n" if lines else b"", 1, mtime=0)
         del lines
-        with open(staging / SNAPSHOT, "wb") as out:
+        with (staging / SNAPSHOT).open("wb") as out:
             out.write(snapshot)
         doc = json.dumps({**manifest, "triples": count}, indent=1, sort_keys=True) + "\n"
         (staging / MANIFEST).write_text(doc, encoding="utf-8")
