@@ -122,6 +122,12 @@ def test_release_bundle_has_every_format_and_a_true_manifest(built, tmp_path: Pa
     assert {"histiokg.ttl", "histiokg.nt", "histiokg.jsonld", "histiokg.graphml"} <= names
     assert {"kgx/nodes.tsv", "kgx/edges.tsv", "manifest.json"} <= names
     assert "phenopackets/seed-alk-h-infant.json" in names
+    # the coverage tables are docs/coverage.md's: one row per category, one per disorder
+    inventory = (out / "coverage-inventory.tsv").read_text(encoding="utf-8").splitlines()
+    assert inventory[0].split("\t")[0] == "category"
+    assert {line.split("\t")[0] for line in inventory[1:]} >= {"disorder", "drug", "marker"}
+    by_disorder = (out / "coverage-by-disorder.tsv").read_text(encoding="utf-8").splitlines()
+    assert any("MONDO:0022338" in line for line in by_disorder[1:])
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["triples"] == len(built.graph)
     for path, meta in manifest["files"].items():

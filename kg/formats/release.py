@@ -22,12 +22,7 @@ from kg.graph.store import KnowledgeGraph
 
 def gap_report_bytes(graph: KnowledgeGraph) -> bytes:
     """The terminology-gap report: every project term (no standard ID) and why, as TSV."""
-    table = run_query("terminology-gaps", graph)
-    lines = ["\t".join(table.columns)]
-    lines += [
-        "\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in table.rows
-    ]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return query_tsv_bytes(graph, "terminology-gaps")
 
 
 def context_bytes() -> bytes:
@@ -35,11 +30,19 @@ def context_bytes() -> bytes:
     return (json.dumps({"@context": jsonld_context()}, indent=1, sort_keys=True) + "\n").encode()
 
 
+def query_tsv_bytes(graph: KnowledgeGraph, name: str) -> bytes:
+    """A named query's answer as TSV: header, then rows (tabs and newlines in cells as spaces)."""
+    table = run_query(name, graph)
+    lines = ["\t".join(table.columns)]
+    lines += [
+        "\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in table.rows
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def type_counts_bytes(graph: KnowledgeGraph) -> bytes:
     """How many nodes of each rdf:type the graph holds, as TSV (type, label, nodes)."""
-    table = run_query("type-counts", graph)
-    lines = ["\t".join(table.columns)] + ["\t".join(row) for row in table.rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return query_tsv_bytes(graph, "type-counts")
 
 
 def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
@@ -55,6 +58,9 @@ def release_files(graph: KnowledgeGraph) -> dict[str, bytes]:
         "kgx/edges.tsv": edges,
         "terminology-gaps.tsv": gap_report_bytes(graph),
         "counts-by-type.tsv": type_counts_bytes(graph),
+        # what the knowledge base covers (docs/coverage.md is the same two answers)
+        "coverage-inventory.tsv": query_tsv_bytes(graph, "cq63-coverage-inventory"),
+        "coverage-by-disorder.tsv": query_tsv_bytes(graph, "cq64-coverage-by-disorder"),
     }
     for case_id, text in graph_to_phenopackets(graph).items():
         files[f"phenopackets/{case_id}.json"] = text.encode("utf-8")
