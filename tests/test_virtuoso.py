@@ -33,8 +33,6 @@ VIRTUOSO_DIFFERS = {
     "cq62-changes-2024-2026": "SQ156 internal optimiser error (bad dfe in sqlo_place_exp)",
     "cq22-driver-genes-across-disorders": "CONCAT of unbound gives '/', and an OPTIONAL after a "
     "UNION is seen as bound",
-    "cq64-coverage-by-disorder": "some per-disorder counts differ on Virtuoso; not yet diagnosed "
-    "(the embedded store and the Oxigraph server agree)",
 }
 
 
