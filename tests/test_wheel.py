@@ -51,6 +51,7 @@ def test_the_wheel_carries_the_data_the_queries_and_the_licence(wheel: Path) -> 
         "kg/ontology/histiokg.ttl",
         "kg/ontology/shapes.ttl",
         "kg/ontology/imports/uberon-slice.ttl",
+        "kg/ontology/imports/hp-slice.ttl",
         "kg/data/case.schema.json",
         "kg/data/cases/seed-alk-h-infant.yaml",
         "kg/queries/cq/cq01-case-driver-alteration.rq",

