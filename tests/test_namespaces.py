@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import OWL, RDF, Graph, URIRef
 
 from kg.core import paths
@@ -39,3 +41,24 @@ def test_qc_prefix_list_matches_the_prefix_map() -> None:
     listed = set(re.findall(r'STRSTARTS\(\?s, "(\S+)"\)', text))
     expected = {base for prefix, base in PREFIXES.items() if prefix != "obo"}
     assert listed == expected
+
+
+def _longest_base(iri_: str) -> str:
+    """contract() by its definition: the longest matching base wins, 'obo' never."""
+    best = max(
+        ((base, prefix) for prefix, base in PREFIXES.items() if prefix != "obo"),
+        key=lambda item: len(item[0]) if iri_.startswith(item[0]) else -1,
+    )
+    base, prefix = best
+    return f"{prefix}:{iri_[len(base) :]}" if iri_.startswith(base) else iri_
+
+
+_BASES_AND_PARTS = [*sorted(set(PREFIXES.values())), "http://example.org/", "https://", ""]
+
+
+@given(
+    st.sampled_from(_BASES_AND_PARTS),
+    st.text(alphabet="abcMONDO_0123/#:-.", max_size=12),
+)
+def test_contract_picks_the_longest_base_like_its_definition(base: str, rest: str) -> None:
+    assert contract(base + rest) == _longest_base(base + rest)

@@ -159,5 +159,9 @@ def load_profiles(graph: KnowledgeGraph, exclude_sources: Iterable[str] = ()) ->
     for site, ancestor in run_query("site-ancestors", graph).rows:
         ancestors[site].add(ancestor)
     return Profiles(
-        dict(rows), alteration_genes(graph), graph.curie_labels(), essential, dict(ancestors)
+        dict(rows),
+        alteration_genes(graph),
+        graph.curie_labels(domain_only=True),
+        essential,
+        dict(ancestors),
     )

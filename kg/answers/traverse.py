@@ -226,34 +226,35 @@ def neighbours(
     return sorted(out, key=lambda e: (e.subject_label, e.predicate, e.object_label))
 
 
-def _hierarchy(graph: KnowledgeGraph) -> nx.DiGraph:
-    """The rdfs:subClassOf edges over every labelled node (found by label as in the projection).
+def _hierarchy(graph: KnowledgeGraph, name: str) -> tuple[nx.DiGraph, str]:
+    """The rdfs:subClassOf edges, and the node ``name`` resolves to.
 
-    Only the predicate's index is read, so the cost does not grow with the cases.
+    Only the predicate's index is read, so the cost does not grow with the cases; the labels of
+    every node are read only when ``name`` is not a CURIE or IRI of the hierarchy (a label, or a
+    node outside it), so it is found, or its close matches named, as in the full projection.
     """
     h = nx.DiGraph()
-    for iri, label in graph.labels().items():
-        h.add_node(contract(iri), label=label)
     for s, _, o, o_is_iri in graph.triples(expand("rdfs:subClassOf")):
         if o_is_iri:
-            sc, oc = contract(s), contract(o)
-            for node in (sc, oc):
-                if node not in h:
-                    h.add_node(node, label=node)
-            h.add_edge(sc, oc)
-    return h
+            h.add_edge(contract(s), contract(o))
+    curie = contract(name) if name.startswith("http") else name
+    if curie in h:
+        return h, curie
+    for iri, label in graph.labels().items():
+        h.add_node(contract(iri), label=label)
+    return h, resolve_node(h, name)
 
 
 def ancestors(graph: KnowledgeGraph, disease: str) -> list[str]:
     """Every superclass of a disease in the curated hierarchy (transitive), sorted."""
-    h = _hierarchy(graph)
-    return sorted(nx.descendants(h, resolve_node(h, disease)))
+    h, node = _hierarchy(graph, disease)
+    return sorted(nx.descendants(h, node))
 
 
 def descendants(graph: KnowledgeGraph, disease: str) -> list[str]:
     """Every subclass of a disease in the curated hierarchy (transitive), sorted."""
-    h = _hierarchy(graph)
-    return sorted(nx.ancestors(h, resolve_node(h, disease)))
+    h, node = _hierarchy(graph, disease)
+    return sorted(nx.ancestors(h, node))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rdflib import Namespace, URIRef
@@ -121,13 +122,34 @@ def iri(curie: str) -> URIRef:
     return URIRef(expand(curie))
 
 
-def contract(iri_: str) -> str:
-    """Contract an IRI to a CURIE with the longest matching base; return it unchanged if none."""
+def _maximal_bases() -> tuple[tuple[str, str, bool], ...]:
+    """(base, prefix, no other base extends it) in PREFIXES order, "obo" left out."""
+    bases = [(base, prefix) for prefix, base in PREFIXES.items() if prefix != "obo"]
+    return tuple(
+        (base, prefix, not any(o != base and o.startswith(base) for o, _ in bases))
+        for base, prefix in bases
+    )
+
+
+_BASES = _maximal_bases()
+
+
+@functools.lru_cache(maxsize=262_144)
+def _contract(iri_: str) -> str:
     best = ""
     best_prefix = ""
-    for prefix, base in PREFIXES.items():
-        if iri_.startswith(base) and len(base) > len(best) and prefix != "obo":
-            best, best_prefix = base, prefix
+    for base, prefix, maximal in _BASES:
+        if iri_.startswith(base):
+            if maximal and not best:
+                # no longer base can match: the project's own IRIs (checked first) stop here
+                return f"{prefix}:{iri_[len(base) :]}"
+            if len(base) > len(best):
+                best, best_prefix = base, prefix
     if not best:
         return iri_
     return f"{best_prefix}:{iri_[len(best) :]}"
+
+
+def contract(iri_: str) -> str:
+    """Contract an IRI to a CURIE with the longest matching base; return it unchanged if none."""
+    return _contract(iri_)

@@ -38,6 +38,8 @@ from kg.sources.query_files import bind, concat_columns, refuse_service, sorted_
 
 Cell = str
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_DOMAIN_LABELS = f"""SELECT ?s ?l WHERE {{ ?s <{RDFS_LABEL}> ?l .
+  FILTER(isIRI(?s) && isLiteral(?l) && !STRSTARTS(STR(?s), "{PREFIXES["hkgd"]}")) }}"""
 #: The folder inside a store directory that holds the Oxigraph database.
 DATABASE = "oxigraph"
 MANIFEST = "manifest.json"
@@ -121,6 +123,7 @@ class KnowledgeGraph:
         self._snapshot = snapshot
         self._rdflib: Graph | None = None
         self._labels: dict[str, str] | None = None
+        self._domain_labels: dict[str, str] | None = None
 
     @classmethod
     def in_memory(cls, tbox: bytes = b"", data: Iterable[bytes] = ()) -> KnowledgeGraph:
@@ -242,9 +245,23 @@ class KnowledgeGraph:
             self._labels = out
         return dict(self._labels)
 
-    def curie_labels(self) -> dict[str, str]:
-        """Map CURIE (or IRI where no prefix fits) -> rdfs:label."""
-        return {contract(k): v for k, v in self.labels().items()}
+    def curie_labels(self, domain_only: bool = False) -> dict[str, str]:
+        """Map CURIE (or IRI where no prefix fits) -> rdfs:label.
+
+        ``domain_only`` leaves out the nodes of the cases (``hkgd:``), whose labels grow with
+        the registry: what the answers about disorders, markers and drugs need.
+        """
+        if not domain_only:
+            return {contract(k): v for k, v in self.labels().items()}
+        if self._domain_labels is None:
+            rows = self._store.query(_DOMAIN_LABELS)
+            out: dict[str, str] = {}
+            for row in rows:  # type: ignore[union-attr]
+                key, text = contract(row[0].value), row[1].value
+                if key not in out or text < out[key]:
+                    out[key] = text
+            self._domain_labels = out
+        return dict(self._domain_labels)
 
     # ------------------------------------------------------------ serialisations
 
