@@ -62,3 +62,19 @@ def test_marker_reported_twice_is_rejected(tmp_path: Path, mini) -> None:
 def test_invalid_yaml(tmp_path: Path, mini) -> None:
     found = case_problems(tmp_path, "id: [unclosed\n", mini.index)
     assert "not valid YAML" in found[0]
+
+
+def test_the_tbox_defines_protein_change_as_the_code_writes_it() -> None:
+    """hkg:protein_change's definition names the form kg.sources.variants normalises to."""
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.core import paths
+    from kg.sources.variants import protein_change
+
+    g = Graph().parse(paths.ONTOLOGY, format="turtle")
+    definition = g.value(
+        URIRef("https://w3id.org/histiokg/ontology/protein_change"),
+        URIRef("http://purl.obolibrary.org/obo/IAO_0000115"),
+    )
+    assert isinstance(definition, Literal)
+    assert protein_change("V600E") in str(definition) and protein_change("G12D") in str(definition)
