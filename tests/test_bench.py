@@ -179,3 +179,31 @@ def test_levels_read_back_from_their_json_form() -> None:
     doc = dataclasses.asdict(LEVELS[1])
     again = targets.LevelResult.from_dict(doc)
     assert again == LEVELS[1]
+
+
+def test_the_committed_results_are_linked_and_complete() -> None:
+    """`make bench` writes benchmarks/results/; the README links the page, which has its plot."""
+    import json
+    import re
+    import subprocess
+
+    results = BENCH / "results"
+    page = (results / "results.md").read_text(encoding="utf-8")
+    assert (results / "results.png").read_bytes().startswith(b"\x89PNG")
+    assert "benchmarks/results/results.md" in (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    doc = json.loads((results / "results.json").read_text(encoding="utf-8"))
+    facts = doc["facts"]
+    for fact in ("date", "commit", "cpu", "cores", "python", "pyoxigraph"):
+        assert f"| {fact} |" in page and facts.get(fact), fact
+    # every target of issue 10 has a verdict (met, or missed by how much)
+    section = page.split("## Targets", 1)[1].split("\n## ", 1)[0]
+    verdicts = re.findall(r"^\| .+ \| .+ \| (met|missed by .+) \|$", section, flags=re.MULTILINE)
+    assert len(verdicts) == 6, verdicts
+    # the measured commit is one of this repository's (skipped outside a git checkout)
+    if (paths.ROOT / ".git").exists():
+        seen = subprocess.run(
+            ["git", "-C", str(paths.ROOT), "cat-file", "-e", f"{facts['commit']}^{{commit}}"],
+            capture_output=True,
+            check=False,
+        )
+        assert seen.returncode == 0, f"results measured {facts['commit']}, not in this history"
