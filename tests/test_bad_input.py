@@ -396,7 +396,7 @@ YAML = [
     Bad(
         "yaml-alk-negative-case-coded-alk-positive-histiocytosis",
         then(_alk_negative),
-        (0, 1),  # a warning or a violation: the shape's severity is the shapes' call
+        1,  # a violation: the case needs an ALK result, an ALK finding or a note saying why
         ("AlkEvidenceShape", "without an ALK-positive marker result"),
     ),
     Bad(

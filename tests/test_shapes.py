@@ -22,6 +22,7 @@ from kg.checks.validate import (
     load_shapes,
     validate_graph,
 )
+from kg.core import paths
 from kg.core.errors import SourceError
 from kg.core.namespaces import contract
 from kg.graph.store import KnowledgeGraph
@@ -94,8 +95,21 @@ def test_a_fixture_fails_validation_naming_the_shape(tbox_nt: bytes, tmp_path: P
     assert "hkgd:a-cd1a-pos" in report.summary()
 
 
-def test_a_warning_is_reported_without_failing(tbox_nt: bytes) -> None:
+def test_an_alk_positive_code_without_alk_evidence_or_a_note_fails(tbox_nt: bytes) -> None:
     report = validate_graph(graph_of(tbox_nt, FIXTURES / "AlkEvidenceShape.bad.ttl"), root=FIXTURES)
+    assert not report.ok
+    assert [r.focus for r in report.violations] == ["hkgd:alk-negative"]
+    assert "Violation hkgs:AlkEvidenceShape: 1 node(s)" in report.summary()
+
+
+def test_a_warning_is_reported_without_failing(tbox_nt: bytes, tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    text = paths.SHAPES.read_text(encoding="utf-8")
+    head = "hkgs:AlkEvidenceShape a sh:NodeShape ;\n    sh:targetClass hkg:Case ;\n"
+    assert head in text
+    shapes.write_text(text.replace(head, head + "    sh:severity sh:Warning ;\n"), encoding="utf-8")
+    graph = graph_of(tbox_nt, FIXTURES / "AlkEvidenceShape.bad.ttl")
+    report = validate_graph(graph, root=FIXTURES, shapes=shapes)
     assert report.ok, report.summary()
     assert [r.focus for r in report.warnings] == ["hkgd:alk-negative"]
     assert "Warning hkgs:AlkEvidenceShape: 1 node(s)" in report.summary()

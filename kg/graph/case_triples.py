@@ -218,7 +218,13 @@ def _alteration(w: _CaseWriter, mol: Molecular) -> tuple[URIRef, str]:
 def _diagnosis(w: _CaseWriter) -> None:
     case, c = w.case, w.node
     if case.diagnosis_evidence is not None:
-        w.fact(c, HKG.has_diagnosis, iri(case.diagnosis), case.diagnosis_evidence)
+        w.fact(
+            c,
+            HKG.has_diagnosis,
+            iri(case.diagnosis),
+            case.diagnosis_evidence,
+            note=case.diagnosis_note,
+        )
         if case.diagnosis_qualifier:
             w.fact(
                 c,

@@ -235,6 +235,8 @@ class Case:
     reported_evidence: Evidence | None = None
     diagnosis: str = ""
     diagnosis_qualifier: str = ""
+    #: why the code stands where the report lacks its usual evidence (kept on the assertion)
+    diagnosis_note: str = ""
     diagnosis_evidence: Evidence | None = None
     lines: list[TreatmentLine] = field(default_factory=list)
     discussed: list[Ref] = field(default_factory=list)

@@ -253,6 +253,7 @@ def diagnosis(c: Checker, doc: Mapping[str, Any], case: Case) -> None:
     coded = dx["coded"]
     case.diagnosis = c.term(coded, "term", coded["term"], ("disease",))
     case.diagnosis_qualifier = coded.get("qualifier", "")
+    case.diagnosis_note = coded.get("note", "")
     case.diagnosis_evidence = c.evidence(coded)
     if "reported" in dx:
         rep = dx["reported"]
