@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -390,12 +389,3 @@ def write_store(
             raise StoreError(f"cannot write the store at {path}: {exc.strerror or exc}") from exc
         raise
     return KnowledgeGraph.open(path)
-
-
-def store_size(path: Path) -> int:
-    """Bytes on disk of the store at ``path``."""
-    total = 0
-    for root, _, files in os.walk(path):
-        for name in files:
-            total += (Path(root) / name).stat().st_size
-    return total
