@@ -62,3 +62,12 @@ _BASES_AND_PARTS = [*sorted(set(PREFIXES.values())), "http://example.org/", "htt
 )
 def test_contract_picks_the_longest_base_like_its_definition(base: str, rest: str) -> None:
     assert contract(base + rest) == _longest_base(base + rest)
+
+
+def test_code_systems_without_an_iri_base_are_literal_only() -> None:
+    from kg.core.namespaces import LITERAL_ONLY_PREFIXES
+
+    # OncoTree, ICD and ICD-O codes are xref literals: no prefix of the map may claim them
+    assert {"ONCOTREE", "ICDO", "ICD10CM"} <= LITERAL_ONLY_PREFIXES
+    assert not LITERAL_ONLY_PREFIXES & set(PREFIXES)
+    assert not is_known_curie("ONCOTREE:ALKH")

@@ -71,8 +71,11 @@ OBO_PREFIXES = (
 for _p in OBO_PREFIXES:
     PREFIXES[_p] = f"{OBO}{_p}_"
 
-#: Prefixes that have no verified IRI base; their CURIEs are kept as xref literals only.
-LITERAL_ONLY_PREFIXES = frozenset({"ICD10CM", "ICDO", "COSMIC", "ICD10", "ICD11", "OMIM", "MESH"})
+#: Prefixes that have no verified IRI base; their CURIEs are kept as xref literals only
+#: (OncoTree codes such as ONCOTREE:LCH are read as MONDO xrefs).
+LITERAL_ONLY_PREFIXES = frozenset(
+    {"ICD10CM", "ICDO", "COSMIC", "ICD10", "ICD11", "OMIM", "MESH", "ONCOTREE"}
+)
 
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*):(\S+)$")
 _LOCAL = re.compile(r"^[A-Za-z0-9_.\-]+$")

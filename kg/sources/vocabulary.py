@@ -10,10 +10,6 @@ import re
 
 from kg.core.namespaces import LITERAL_ONLY_PREFIXES, PREFIXES, split_curie
 
-#: Xref-only prefixes: the code systems of kg.core.namespaces.LITERAL_ONLY_PREFIXES plus OncoTree,
-#: whose codes (e.g. ONCOTREE:LCH, read as MONDO xrefs) have no verified IRI base either.
-XREF_LITERAL_PREFIXES = LITERAL_ONLY_PREFIXES | {"ONCOTREE"}
-
 SEP = " | "
 
 TERM_COLUMNS = (
@@ -183,7 +179,7 @@ def check_curie(value: str, *, allow_literal_prefix: bool = False) -> str | None
         if prefix in ("hkg", "hkgt", "hkgd") and not ROW_ID.match(local):
             return f"project local name {local!r} may use letters, digits, - _ . only"
         return None
-    if allow_literal_prefix and prefix in XREF_LITERAL_PREFIXES:
+    if allow_literal_prefix and prefix in LITERAL_ONLY_PREFIXES:
         return None
     return f"unknown prefix {prefix!r}"
 
