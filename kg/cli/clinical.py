@@ -19,8 +19,6 @@ from kg.core.files import write_atomic
 from kg.core.paths import rel
 from kg.graph.queries import case_ids
 from kg.graph.store import ResultTable
-from kg.sources.case_files import CURRENT_FORMAT, migrate_text
-from kg.sources.cases import load_case
 from kg.sources.terms import UnknownTermError
 
 
@@ -63,6 +61,9 @@ def diagnose(
     years: float | tuple[float, float] | None
     try:
         if case_file is not None:
+            # the case reader (YAML, both JSON Schema validators) loads only when a file is read
+            from kg.sources.cases import load_case
+
             findings, years = findings_from_case(load_case(case_file, term_index()), term_index())
         else:
             findings = parse_findings(markers, term_index(), alterations, sites, features)
@@ -189,6 +190,8 @@ def case_check(file: Path) -> None:
 
     Example: histiokg case check kg/data/cases/seed-alk-h-infant.yaml
     """
+    from kg.sources.cases import load_case
+
     checked = load_case(file, term_index())
     click.echo(f"{file}: OK ({checked.id}; {len(checked.markers)} marker results)")
 
@@ -201,7 +204,7 @@ def case_add(file: Path) -> None:
     Example: histiokg case add new-case.yaml
     """
     from kg.core.errors import CaseError
-    from kg.sources.cases import load_cases
+    from kg.sources.cases import load_case, load_cases
     from kg.sources.duplicates import duplicate_problems
 
     graph = open_graph()
@@ -232,6 +235,9 @@ def case_migrate(files: tuple[Path, ...]) -> None:
     checked before and after, and written atomically. Files already at version 2 are left alone.
     Example: histiokg case migrate kg/data/cases/*.yaml
     """
+    from kg.sources.case_files import CURRENT_FORMAT, migrate_text
+    from kg.sources.cases import load_case
+
     index = term_index()
     for file in files:
         text = file.read_text(encoding="utf-8")

@@ -13,8 +13,6 @@ from kg.core.errors import Problem, SourceError
 from kg.core.files import write_atomic
 from kg.core.paths import rel
 from kg.sources.vocabularies import INDEX_DIR, MANIFEST_NAME
-from kg.sources.vocabulary_copies import read_copies
-from kg.sources.vocabulary_index import build_index
 
 
 @maintain.command("vocabularies")
@@ -36,6 +34,9 @@ def maintain_vocabularies(copies: tuple[Path, ...], out: Path) -> None:
 
     Example: histiokg maintain vocabularies cellxgene_ontology_guide-1.11.1-py3-none-any.whl
     """
+    from kg.sources.vocabulary_copies import read_copies
+    from kg.sources.vocabulary_index import build_index
+
     manifest_path = out / MANIFEST_NAME
     previous = None
     if manifest_path.exists():

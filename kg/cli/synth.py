@@ -9,7 +9,6 @@ import click
 from kg.cli.common import cli, err
 from kg.core.files import write_atomic
 from kg.sources.curation import load_curation
-from kg.sources.synthetic import generate_cohort
 
 #: The file that marks a folder as written by ``histiokg synth`` (so a rerun may replace it).
 MARKER = ".histiokg-synthetic"
@@ -43,6 +42,8 @@ def synth(count: int, seed: int, out: Path) -> None:
 
     Example: histiokg synth --cases 100 --seed 1 --out build/synthetic/cases
     """
+    from kg.sources.synthetic import generate_cohort  # the case writer loads only here
+
     if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise click.UsageError(
             f"{out} is not empty and was not written by histiokg synth (no {MARKER} file); "
