@@ -133,3 +133,16 @@ def test_queries_run_as_written_give_the_bound_answer(built) -> None:
         if not q.params:
             continue
         assert built.graph.select(q.text).rows == run_query(name, built.graph).rows, name
+
+
+def test_the_domain_labels_written_by_the_build_are_the_stores_own(
+    tmp_path: Path, mini_data: Path, mini
+) -> None:
+    store = tmp_path / "store"
+    build_store(store, mini_data / "curated", mini_data / "cases")
+    assert (store / "domain-labels.json").is_file()
+    opened = KnowledgeGraph.open(store).curie_labels(domain_only=True)
+    # the same as asking the store (an in-memory graph has no file and asks)
+    assert opened == mini.graph.curie_labels(domain_only=True)
+    assert opened and not [k for k in opened if k.startswith("hkgd:")]
+    assert set(opened) < set(mini.graph.curie_labels())

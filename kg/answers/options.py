@@ -87,7 +87,7 @@ def _options_for_target(
 
 def drug_options(graph: KnowledgeGraph, alteration: str, disorder: str) -> list[DrugOption]:
     """Drugs acting on ``alteration`` (fusion, variant or gene) or downstream of it, best first."""
-    labels = graph.curie_labels()
+    labels = graph.curie_labels(domain_only=True)
     found: dict[tuple[str, str], DrugOption] = {}
     for gene, target, route in run_query("pathway-targets", graph, alteration=alteration).rows:
         how = "direct" if route == "direct" else f"downstream of {labels.get(gene, gene)}"
@@ -100,7 +100,7 @@ def drug_options(graph: KnowledgeGraph, alteration: str, disorder: str) -> list[
 
 def why_none(graph: KnowledgeGraph, alteration: str) -> str:
     """Why no option was found for an alteration: what the graph knows of its genes."""
-    labels = graph.curie_labels()
+    labels = graph.curie_labels(domain_only=True)
     genes = run_query("alteration-genes", graph).rows
     mine = sorted({g for a, g in genes if a == alteration} or {alteration})
     names = ", ".join(labels.get(g, g) for g in mine)

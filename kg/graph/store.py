@@ -45,6 +45,8 @@ MANIFEST = "manifest.json"
 #: Beside the database: its triples as sorted N-Triples (gzip), written once by the build, so
 #: exports do not decode every term from the database again.
 SNAPSHOT = "graph.nt.gz"
+#: Beside it: the labels of the domain terms (not of the cases), CURIE -> label, as JSON.
+DOMAIN_LABELS = "domain-labels.json"
 _FORMATS = {
     "nt": ox.RdfFormat.N_TRIPLES,
     "ttl": ox.RdfFormat.TURTLE,
@@ -145,9 +147,13 @@ class KnowledgeGraph:
         if not database.is_dir():
             raise StoreError(f"no built store at {path}; run 'histiokg build'")
         try:
-            snapshot = path / SNAPSHOT
-            return cls(ox.Store.read_only(str(database)), snapshot if snapshot.is_file() else None)
-        except OSError as exc:
+            graph = cls(ox.Store.read_only(str(database)), (path / SNAPSHOT))
+            if not (path / SNAPSHOT).is_file():
+                graph._snapshot = None
+            if (path / DOMAIN_LABELS).is_file():
+                graph._domain_labels = json.loads((path / DOMAIN_LABELS).read_text("utf-8"))
+            return graph
+        except (OSError, ValueError) as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
 
     def __len__(self) -> int:
@@ -374,6 +380,8 @@ def write_store(
             _load(store, chunk, canonical=False)
         store.flush()
         count = len(store)
+        labels = KnowledgeGraph(store).curie_labels(domain_only=True)
+        (staging / DOMAIN_LABELS).write_text(json.dumps(labels, sort_keys=True), "utf-8")
         lines = _sorted_dump(store)
         del store
         snapshot = gzip.compress(b"\n".join(lines) + b"\n" if lines else b"", 1, mtime=0)
