@@ -215,9 +215,20 @@ def _iri(curie: str) -> str:
     return "obo:" + curie.replace(":", "_")
 
 
-def _literal(text: str) -> str:
+def turtle_literal(text: str) -> str:
+    """A plain string literal in Turtle, escaped."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
+
+
+#: The prefix lines every generated slice file starts with.
+SLICE_PREFIX_LINES = (
+    "@prefix obo: <http://purl.obolibrary.org/obo/> .",
+    "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+    "@prefix dcterms: <http://purl.org/dc/terms/> .",
+    "@prefix prov: <http://www.w3.org/ns/prov#> .",
+)
 
 
 def slice_to_turtle(sliced: UberonSlice, copy: UberonCopy) -> str:
@@ -232,39 +243,35 @@ def slice_to_turtle(sliced: UberonSlice, copy: UberonCopy) -> str:
         "# the copy (is_a or part_of; the copy does not say which) is stated as",
         "# X subClassOf (part_of some P), part_of being reflexive.",
         "",
-        "@prefix obo: <http://purl.obolibrary.org/obo/> .",
-        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-        "@prefix dcterms: <http://purl.org/dc/terms/> .",
-        "@prefix prov: <http://www.w3.org/ns/prov#> .",
+        *SLICE_PREFIX_LINES,
         "",
         f"<{SLICE_IRI}> a owl:Ontology ;",
         '    dcterms:title "UBERON slice for histiokg" ;',
         "    dcterms:description "
-        + _literal(
+        + turtle_literal(
             f"{n} UBERON classes: the seed sites and every ancestor over is_a and part_of, "
             "with labels. A direct edge X -> P is stated as X subClassOf (part_of some P), with "
             "part_of reflexive, because the copy records ancestry over is_a and part_of without "
             "saying which relation each edge is."
         )
         + " ;",
-        f"    owl:versionInfo {_literal(copy.version)} ;",
-        f"    dcterms:source {_literal(copy.source)} ;",
+        f"    owl:versionInfo {turtle_literal(copy.version)} ;",
+        f"    dcterms:source {turtle_literal(copy.source)} ;",
         f"    prov:wasDerivedFrom <{release}> ;",
-        f"    rdfs:comment {_literal('sha256 of the copy: ' + copy.sha256)} ;",
+        f"    rdfs:comment {turtle_literal('sha256 of the copy: ' + copy.sha256)} ;",
         "    dcterms:license <https://creativecommons.org/licenses/by/3.0/> .",
         "",
         f"{_iri(PART_OF)} a owl:ObjectProperty , owl:TransitiveProperty , owl:ReflexiveProperty ;",
         '    rdfs:label "part of" ;',
         "    rdfs:comment "
-        + _literal(
+        + turtle_literal(
             "Reflexive here, as RO's own comment on part of says ('Everything is part of "
             "itself'), so that one restriction states an edge that is is_a or part_of."
         )
         + " .",
     ]
     for cls, label in sliced.labels.items():
-        lines += ["", f"{_iri(cls)} a owl:Class ;", f"    rdfs:label {_literal(label)}"]
+        lines += ["", f"{_iri(cls)} a owl:Class ;", f"    rdfs:label {turtle_literal(label)}"]
         for parent in sliced.parents[cls]:
             p = _iri(parent)
             lines[-1] += " ;"
