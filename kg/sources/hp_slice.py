@@ -23,7 +23,7 @@ from pathlib import Path
 
 from kg.core import paths
 from kg.core.errors import Problem, SourceError
-from kg.sources.uberon import SLICE_PREFIX_LINES, turtle_literal
+from kg.sources.uberon import SLICE_PREFIX_LINES, curies_in_data, turtle_literal
 from kg.sources.vocabulary_copies import obo_stanzas, obo_version
 
 SLICE_PATH = paths.HP_SLICE
@@ -90,11 +90,7 @@ def read_hp_copy(path: Path) -> HpCopy:
 
 def data_seeds(data_dir: Path = paths.DATA) -> set[str]:
     """Every HP CURIE written in the TSV and YAML files under ``data_dir``."""
-    found: set[str] = set()
-    for path in sorted(data_dir.rglob("*")):
-        if path.suffix in (".tsv", ".yaml", ".yml") and path.is_file():
-            found.update(_HP_ID.findall(path.read_text(encoding="utf-8")))
-    return found
+    return curies_in_data(_HP_ID, data_dir)
 
 
 def extract_slice(copy: HpCopy, seeds: Iterable[str]) -> dict[str, tuple[str, ...]]:

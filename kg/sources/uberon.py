@@ -164,13 +164,18 @@ def load_uberon_copy(path: Path, version: str = UBERON_VERSION) -> UberonCopy:
     return UberonCopy(terms, version, source, digest)
 
 
-def data_seeds(data_dir: Path = paths.DATA) -> set[str]:
-    """Every UBERON CURIE written in the TSV and YAML files under ``data_dir``."""
+def curies_in_data(pattern: re.Pattern[str], data_dir: Path = paths.DATA) -> set[str]:
+    """Every match of ``pattern`` in the TSV and YAML files under ``data_dir`` (a slice's seeds)."""
     found: set[str] = set()
     for path in sorted(data_dir.rglob("*")):
         if path.suffix in (".tsv", ".yaml", ".yml") and path.is_file():
-            found.update(_UBERON_ID.findall(path.read_text(encoding="utf-8")))
+            found.update(pattern.findall(path.read_text(encoding="utf-8")))
     return found
+
+
+def data_seeds(data_dir: Path = paths.DATA) -> set[str]:
+    """Every UBERON CURIE written in the TSV and YAML files under ``data_dir``."""
+    return curies_in_data(_UBERON_ID, data_dir)
 
 
 def extract_slice(copy: UberonCopy, seeds: Iterable[str]) -> UberonSlice:
