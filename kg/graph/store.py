@@ -147,9 +147,8 @@ class KnowledgeGraph:
         if not database.is_dir():
             raise StoreError(f"no built store at {path}; run 'histiokg build'")
         try:
-            graph = cls(ox.Store.read_only(str(database)), (path / SNAPSHOT))
-            if not (path / SNAPSHOT).is_file():
-                graph._snapshot = None
+            snapshot = path / SNAPSHOT
+            graph = cls(ox.Store.read_only(str(database)), snapshot if snapshot.is_file() else None)
             if (path / DOMAIN_LABELS).is_file():
                 graph._domain_labels = json.loads((path / DOMAIN_LABELS).read_text("utf-8"))
             return graph
@@ -270,35 +269,22 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------ serialisations
 
-    def _sorted_lines(self) -> list[bytes]:
-        """Every triple as an N-Triples line (bytes, no LF), sorted, duplicates dropped.
+    def dump_ntriples(self) -> bytes:
+        """Every triple as N-Triples (UTF-8), lines sorted: the interchange other engines load.
 
-        Sorted as UTF-8 bytes, which is code-point order: the same order as sorting the text.
+        Lines are sorted as UTF-8 bytes, which is code-point order. A built store's snapshot
+        holds exactly these bytes, so it is read instead of decoding the database again.
         """
-        if self._snapshot is not None:
-            try:
-                return [
-                    line
-                    for line in gzip.decompress(self._snapshot.read_bytes()).split(b"\n")
-                    if line
-                ]
-            except (OSError, EOFError, zlib.error) as exc:
-                raise StoreError(
-                    f"cannot read {self._snapshot}: {exc}; run 'histiokg build'"
-                ) from exc
-        return _sorted_dump(self._store)
+        if self._snapshot is None:
+            return _sorted_dump(self._store)
+        try:
+            return gzip.decompress(self._snapshot.read_bytes())
+        except (OSError, EOFError, zlib.error) as exc:
+            raise StoreError(f"cannot read {self._snapshot}: {exc}; run 'histiokg build'") from exc
 
     def _sorted_triples(self) -> Iterator[Any]:
         """Every triple (a default-graph quad) in N-Triples line order, parsed by the store."""
-        lines = self._sorted_lines()
-        if not lines:
-            return iter(())
-        return iter(ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES))
-
-    def dump_ntriples(self) -> bytes:
-        """Every triple as N-Triples (UTF-8), lines sorted: the interchange other engines load."""
-        lines = self._sorted_lines()
-        return b"\n".join(lines) + b"\n" if lines else b""
+        return iter(ox.parse(self.dump_ntriples(), format=ox.RdfFormat.N_TRIPLES))
 
     def serialise(self, fmt: str) -> bytes:
         """Turtle, N-Triples or JSON-LD of every triple, in sorted order: equal graphs, equal bytes.
@@ -327,14 +313,15 @@ class KnowledgeGraph:
         return self._rdflib
 
 
-def _sorted_dump(store: ox.Store) -> list[bytes]:
+def _sorted_dump(store: ox.Store) -> bytes:
+    """The store's triples as N-Triples, lines sorted as bytes (each triple once: a store's own)."""
     raw = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-    # split at LF only: a literal may hold NEL or U+2028, which str.splitlines() breaks at;
-    # a store holds each triple once, so sorting is all that is left (in place: one list)
+    # split at LF only: a literal may hold NEL or U+2028, which str.splitlines() breaks at
     lines = raw.split(b"\n")
     del raw
     lines.sort()
-    return [line for line in lines if line.strip()]
+    lines = [line for line in lines if line.strip()]
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def _prefixes(fmt: str) -> dict[str, str] | None:
@@ -382,10 +369,8 @@ def write_store(
         count = len(store)
         labels = KnowledgeGraph(store).curie_labels(domain_only=True)
         (staging / DOMAIN_LABELS).write_text(json.dumps(labels, sort_keys=True), "utf-8")
-        lines = _sorted_dump(store)
+        snapshot = gzip.compress(_sorted_dump(store), 1, mtime=0)
         del store
-        snapshot = gzip.compress(b"\n".join(lines) + b"\n" if lines else b"", 1, mtime=0)
-        del lines
         with (staging / SNAPSHOT).open("wb") as out:
             out.write(snapshot)
         doc = json.dumps({**manifest, "triples": count}, indent=1, sort_keys=True) + "\n"
