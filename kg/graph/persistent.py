@@ -70,8 +70,7 @@ def fingerprint(files: list[Path], known: dict[str, Any] | None = None) -> dict[
     out: dict[str, str] = {}
     for path in files:
         name = _name(path)
-        st = _stat(path)
-        if st is not None and stats.get(name) == st and name in hashes:
+        if name in hashes and stats.get(name) is not None and stats[name] == _stat(path):
             out[name] = hashes[name]
             continue
         try:
@@ -81,12 +80,15 @@ def fingerprint(files: list[Path], known: dict[str, Any] | None = None) -> dict[
     return dict(sorted(out.items()))
 
 
-def changed_sources(store: Path, current: dict[str, str]) -> list[str]:
+def changed_sources(
+    store: Path, current: dict[str, str], manifest: dict[str, Any] | None = None
+) -> list[str]:
     """The sources that differ from those the store at ``store`` was built from.
 
     ``["(no store)"]`` when there is no store, ``["(other version)"]`` after an upgrade.
+    ``manifest`` is the store's manifest when the caller has read it already.
     """
-    manifest = read_manifest(store)
+    manifest = manifest if manifest is not None else read_manifest(store)
     if manifest is None or not (store / DATABASE).is_dir():
         return ["(no store)"]
     if manifest.get("version") != __version__:
@@ -110,7 +112,8 @@ def open_store(
     ``on_rebuild`` is told the changed sources before a rebuild (the CLI says so on stderr).
     """
     files = source_files(curated, cases_dir, ontology)
-    changed = changed_sources(store, fingerprint(files, read_manifest(store)))
+    manifest = read_manifest(store)
+    changed = changed_sources(store, fingerprint(files, manifest), manifest)
     if not changed:
         return KnowledgeGraph.open(store)
     if on_rebuild is not None:
