@@ -60,9 +60,18 @@ def _options_for_target(
 ) -> list[DrugOption]:
     out = []
     table = run_query("drug-options", graph, alteration=target, disorder=disorder)
-    for row in table.rows:
-        drug, tgt, classes, approvals, level, level_sources, cns, cns_sources = row[:8]
-        class_evidence, class_sources = row[8:10]
+    for (
+        drug,
+        tgt,
+        classes,
+        approvals,
+        level,
+        level_sources,
+        cns,
+        cns_sources,
+        class_evidence,
+        class_sources,
+    ) in table.rows:
         apps = _split(approvals, " | ")
         out.append(
             DrugOption(
